@@ -1,0 +1,8 @@
+namespace LightsOn.Rules;
+
+public enum AlertState : byte
+{
+    Open,
+    Acknowledged,
+    Resolved,
+}

@@ -1,0 +1,8 @@
+namespace LightsOn.Rules;
+
+public enum RiskLevel : byte
+{
+    Low,
+    Medium,
+    High,
+}

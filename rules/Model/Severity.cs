@@ -1,0 +1,9 @@
+namespace LightsOn.Rules;
+
+public enum Severity : byte
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}

@@ -1,0 +1,3 @@
+namespace LightsOn.Rules;
+
+public sealed record Community(string Id, string? Name);

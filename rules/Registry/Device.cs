@@ -1,0 +1,3 @@
+namespace LightsOn.Rules;
+
+public sealed record Device(string Id, DeviceKind Kind);
