@@ -48,7 +48,9 @@ public static partial class RegistryLoader
     {
         private readonly Dictionary<string, HouseholdPolicy> _policies = new(StringComparer.Ordinal);
         private readonly Dictionary<string, TimeZoneInfo> _zones = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _grids = new(StringComparer.Ordinal);
+        // Grid, device and flag ids repeat across households ("g03", "d1", "wandering-risk"):
+        // one string instance each keeps a million-household registry small.
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 
         public Registry Read(JsonElement root)
         {
@@ -98,7 +100,7 @@ public static partial class RegistryLoader
             {
                 Fail($"{path}.community", $"community '{communityId}' is not in $.communities");
             }
-            string grid = Intern(_grids, OptionalId(h, "grid", path) ?? "none");
+            string grid = Intern(OptionalId(h, "grid", path) ?? "none");
 
             var risk = RiskLevel.Medium;
             if (OptionalString(h, "risk", path) is { } riskText && !WireNames.TryParse(riskText, out risk))
@@ -117,7 +119,7 @@ public static partial class RegistryLoader
                 foreach (var flag in flagsJson.EnumerateArray())
                 {
                     Expect(flag, JsonValueKind.String, $"{path}.flags[{f++}]");
-                    flags.Add(flag.GetString()!);
+                    flags.Add(Intern(flag.GetString()!));
                 }
             }
 
@@ -167,7 +169,7 @@ public static partial class RegistryLoader
                         Fail($"{dpath}.id", $"device '{id}' is listed twice in this household");
                     }
                 }
-                devices[i++] = new Device(id, kind);
+                devices[i++] = new Device(Intern(id), kind);
             }
             return devices;
         }
@@ -382,13 +384,13 @@ public static partial class RegistryLoader
             _ => Article(e.ValueKind),
         };
 
-        private static string Intern(Dictionary<string, string> pool, string value)
+        private string Intern(string value)
         {
-            if (pool.TryGetValue(value, out var existing))
+            if (_strings.TryGetValue(value, out var existing))
             {
                 return existing;
             }
-            pool.Add(value, value);
+            _strings.Add(value, value);
             return value;
         }
 
