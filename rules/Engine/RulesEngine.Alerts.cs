@@ -145,6 +145,9 @@ public sealed partial class RulesEngine
         if (alert is not null && alert.Device == device)
         {
             ResolveBySystem(alert);
+            // Another door may have stood open behind this alert (one per household), its
+            // deadline left out of the wheel while this one was open.
+            _wheel.ScheduleIfEarlier(household, NextDue(household));
         }
     }
 
