@@ -60,6 +60,16 @@ public sealed partial class RulesEngine
                 d.HeardAt = now;
             }
         }
+        else if (alert.Kind == AlertKind.DoorLeftOpen)
+        {
+            // The door may still stand open (aired on purpose): time it again from the
+            // resolution, or the next evaluation raises the alert just closed.
+            ref var d = ref _devices[h.FirstDevice + alert.Device];
+            if (d.OnSince != 0 && now > d.OnSince)
+            {
+                d.OnSince = now;
+            }
+        }
         _wheel.ScheduleIfEarlier(household, NextDue(household));
         return AlertCommandResult.Done;
     }
