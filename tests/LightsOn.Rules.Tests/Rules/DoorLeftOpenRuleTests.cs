@@ -151,4 +151,21 @@ public sealed class DoorLeftOpenRuleTests
         t.AdvanceTo(At(10, 45));
         Assert.Single(t.Raised(AlertKind.DoorLeftOpen));
     }
+
+    [Fact]
+    public void An_operator_closing_it_while_the_door_stays_open_restarts_the_timeout_from_then()
+    {
+        var t = EngineHarness.StartOne(At(10), policy: Policy);
+        t.SetClock(At(10));
+        t.Door("d1", open: true);
+        t.AdvanceTo(At(10, 30));
+        t.SetClock(At(10, 40));
+        Assert.Equal(AlertCommandResult.Done,
+            t.Engine.Resolve(t.OpenAlert(AlertKind.DoorLeftOpen)!.Id, "grid-worker", AlertOutcome.VisitedOk, "airing the room"));
+
+        t.AdvanceTo(Before(At(11, 10)));
+        Assert.Single(t.Raised(AlertKind.DoorLeftOpen));
+        t.AdvanceTo(At(11, 10));
+        Assert.Equal(2, t.Raised(AlertKind.DoorLeftOpen).Count);
+    }
 }
