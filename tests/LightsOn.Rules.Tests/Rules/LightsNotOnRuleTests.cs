@@ -37,7 +37,7 @@ public sealed class LightsNotOnRuleTests
         t.SetClock(Before(At(20)));
         t.Light("l1", on: true);
 
-        t.AdvanceTo(At(20, day: 1).AddHours(-1));
+        t.AdvanceTo(At(21));
         Assert.Empty(t.Raised(AlertKind.LightsNotOn));
     }
 
@@ -209,11 +209,10 @@ public sealed class LightsNotOnRuleTests
     [Fact]
     public void The_same_utc_instant_is_judged_in_each_households_own_time_zone()
     {
-        string policy = Policy;
         var t = EngineHarness.StartAtUtc(TestRegistry.Of(
-                TestRegistry.Household(id: "sh", policy: policy, timezone: "Asia/Shanghai"),
-                TestRegistry.Household(id: "be", policy: policy, timezone: "Europe/Berlin"),
-                TestRegistry.Household(id: "ny", policy: policy, timezone: "America/New_York")),
+                TestRegistry.Household(id: "sh", policy: Policy, timezone: "Asia/Shanghai"),
+                TestRegistry.Household(id: "be", policy: Policy, timezone: "Europe/Berlin"),
+                TestRegistry.Household(id: "ny", policy: Policy, timezone: "America/New_York")),
             new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero));
 
         // 20:00 in Shanghai (UTC+8) is 12:00 UTC: Berlin (UTC+1) is at 13:00, New York (UTC-5) at 07:00.
