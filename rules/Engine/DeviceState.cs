@@ -9,7 +9,10 @@ internal struct DeviceState
     /// <summary>The device-offline timeout counts from here: the last message, or an operator closing an offline alert.</summary>
     public long HeardAt;
 
-    /// <summary>A door: when it opened, 0 while closed. A light: when it was switched on, 0 while off.</summary>
+    /// <summary>
+    /// A door: when it opened, or when an operator closed its door-left-open alert while it stayed
+    /// open (the timeout counts from here); 0 while closed. A light: when it was switched on, 0 while off.
+    /// </summary>
     public long OnSince;
     public long LastLowBatteryAlert;
     public DeviceKind Kind;

@@ -60,6 +60,16 @@ public sealed partial class RulesEngine
                 d.HeardAt = now;
             }
         }
+        else if (alert.Kind == AlertKind.DoorLeftOpen)
+        {
+            // The door may still stand open (aired on purpose): time it again from the
+            // resolution, or the next evaluation raises the alert just closed.
+            ref var d = ref _devices[h.FirstDevice + alert.Device];
+            if (d.OnSince != 0 && now > d.OnSince)
+            {
+                d.OnSince = now;
+            }
+        }
         _wheel.ScheduleIfEarlier(household, NextDue(household));
         return AlertCommandResult.Done;
     }
@@ -145,6 +155,9 @@ public sealed partial class RulesEngine
         if (alert is not null && alert.Device == device)
         {
             ResolveBySystem(alert);
+            // Another door may have stood open behind this alert (one per household), its
+            // deadline left out of the wheel while this one was open.
+            _wheel.ScheduleIfEarlier(household, NextDue(household));
         }
     }
 
