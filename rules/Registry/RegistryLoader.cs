@@ -30,6 +30,9 @@ public static partial class RegistryLoader
         {
             var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             document = JsonDocument.ParseValue(ref reader);
+            // Anything but whitespace after the registry object (two files pasted together, a
+            // bad merge) makes this read throw, so the file is refused rather than half used.
+            reader.Read();
         }
         catch (JsonException e)
         {

@@ -136,6 +136,15 @@ public sealed class RegistryLoaderTests
     }
 
     [Fact]
+    public void Text_after_the_registry_object_is_refused_not_ignored()
+    {
+        string one = TestRegistry.Of("""{"id":"h1","community":"c1","devices":[{"id":"d1","kind":"door"}]}""");
+        var e = Refused(one + "\n{\"households\":[]}");
+        Assert.Equal("not valid JSON", e.Reason);
+        Assert.StartsWith("line 2,", e.JsonPath, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_community_is_refused()
     {
         var e = Refused(TestRegistry.Of("""{"id":"h1","community":"c9","devices":[]}"""));
