@@ -23,6 +23,19 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception));
+            entries.Enqueue(new LogEntry(category, logLevel, eventId, formatter(state, exception), PropertiesOf(state), exception));
+
+        private static Dictionary<string, object?> PropertiesOf<TState>(TState state)
+        {
+            var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (state is IEnumerable<KeyValuePair<string, object?>> values)
+            {
+                foreach (var (key, value) in values)
+                {
+                    properties[key] = value;
+                }
+            }
+            return properties;
+        }
     }
 }

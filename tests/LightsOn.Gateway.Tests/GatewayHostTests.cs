@@ -99,6 +99,28 @@ public sealed class GatewayHostTests : IDisposable
     }
 
     [Fact]
+    public async Task The_shards_run_on_the_gateway_clock_and_alerts_are_logged_by_id_only()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var shards = gateway.App.Services.GetRequiredService<RulesShards>().Shards;
+
+        // Started at 15:00 in Shanghai; by 20:00 no light has come on anywhere (h0004's own
+        // deadline is 19:00), so every household misses its 亮灯 check.
+        gateway.Time.Advance(TimeSpan.FromHours(5));
+        int open = shards.Sum(s => s.Run(engine =>
+        {
+            engine.Advance();
+            return engine.OpenAlertCount;
+        }));
+
+        var lightsNotOn = gateway.Logs.Entries.Where(e => e.EventId.Id == 1201 && Equals(e.Properties["Kind"], "lights-not-on")).ToList();
+        Assert.Equal(["h0001", "h0002", "h0003", "h0004", "h0005", "h0006"], lightsNotOn.Select(e => (string)e.Properties["HouseholdId"]!).Order());
+        Assert.All(lightsNotOn, e => Assert.Equal("raised", e.Properties["Change"]));
+        Assert.True(open >= 6);
+        Assert.DoesNotContain(gateway.Logs.Entries, e => e.Message.Contains("家属", StringComparison.Ordinal) || e.Message.Contains("-0000-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_registry_with_an_error_stops_the_start_naming_file_json_path_and_reason()
     {
         string path = WriteRegistry("bad.json", """
