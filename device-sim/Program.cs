@@ -1,0 +1,3 @@
+using LightsOn.DeviceSim;
+
+return SimulatorCommand.Create().Parse(args).Invoke();

@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LightsOn.Gateway;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(IReadOnlyList<HouseholdSummary>))]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext;

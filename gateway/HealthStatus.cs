@@ -1,0 +1,6 @@
+namespace LightsOn.Gateway;
+
+internal sealed record HealthStatus(string Status)
+{
+    public static readonly HealthStatus Ok = new("ok");
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LightsOn.Gateway.Tests;
+
+/// <summary>
+/// The real gateway, in process, on a free loopback port, with real HTTP. The rules run on a
+/// <see cref="FakeTimeProvider"/>. Disposing it fails the test if the gateway logged an error.
+/// </summary>
+internal sealed class TestGateway : IAsyncDisposable
+{
+    /// <summary>Monday 2026-11-23 15:00 in Shanghai: before the evening window opens.</summary>
+    public static readonly DateTimeOffset StartTime = new(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+
+    private TestGateway(WebApplication app, CapturingLoggerProvider logs, FakeTimeProvider time)
+    {
+        App = app;
+        Logs = logs;
+        Time = time;
+        Http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+    }
+
+    public WebApplication App { get; }
+    public CapturingLoggerProvider Logs { get; }
+    public FakeTimeProvider Time { get; }
+    public HttpClient Http { get; }
+
+    /// <param name="settings">Command-line settings such as <c>--Registry:Path=…</c>.</param>
+    public static async Task<TestGateway> StartAsync(params string[] settings)
+    {
+        var logs = new CapturingLoggerProvider();
+        var time = new FakeTimeProvider(StartTime);
+        var app = Build(logs, time, settings);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new TestGateway(app, logs, time);
+    }
+
+    /// <summary>The gateway as <see cref="StartAsync"/> builds it, not started: for start failures.</summary>
+    public static WebApplication Build(CapturingLoggerProvider logs, FakeTimeProvider time, params string[] settings) =>
+        GatewayHost.Build(["--urls=http://127.0.0.1:0", .. settings], builder =>
+        {
+            builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+            builder.Services.AddSingleton(new GatewayClock(time));
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        var errors = Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("The gateway logged errors:\n" + string.Join("\n", errors));
+        }
+    }
+}
