@@ -17,7 +17,9 @@ public sealed class WeekSimulationTests(ITestOutputHelper output)
     [Fact]
     public void A_normal_week_of_a_thousand_households_raises_no_alert()
     {
+        var watch = Stopwatch.StartNew();
         var scenario = WeekScenario.Generate(Seed, HouseholdCount, withIncidents: false);
+        output.WriteLine($"generated in {watch.Elapsed.TotalSeconds:0.00} s");
         AssertTheMixIsBroad(scenario);
 
         var simulation = Simulate(scenario);
