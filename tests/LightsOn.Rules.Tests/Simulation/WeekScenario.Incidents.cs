@@ -82,7 +82,9 @@ internal sealed partial class WeekScenario
     {
         long at = Utc(h, day, Between(10, 18));
         h.Steps.Add(new SimStep(at, StepKind.Sos, h.SosButton));
-        return new Incident(h.Index, h.Id, IncidentKind.SosPress, at, [AlertKind.Sos], at, false, "SOS button pressed");
+        // Pressed again while the alert is open: added to it, not a second alert.
+        h.Steps.Add(new SimStep(at + Seconds(40), StepKind.Sos, h.SosButton));
+        return new Incident(h.Index, h.Id, IncidentKind.SosPress, at, [AlertKind.Sos], at, false, "SOS button pressed twice");
     }
 
     private Incident Fall(SimHousehold h, DateOnly day, IncidentKind kind, double confidence)
@@ -136,9 +138,12 @@ internal sealed partial class WeekScenario
         h.Steps.Add(DoorAt(at, open: true));
         h.Steps.Add(DoorAt(at + Seconds(60), open: false));
         h.Steps.Add(MotionAt(h, at + Seconds(90)));
+        // Out again ten minutes later: the open alert takes the repeat.
+        h.Steps.Add(DoorAt(at + Seconds(600), open: true));
+        h.Steps.Add(DoorAt(at + Seconds(660), open: false));
         AlertKind[] expected = h.WanderingRisk ? [AlertKind.NightDoor] : [];
         return new Incident(h.Index, h.Id, IncidentKind.NightDoor, at, expected, at, false,
-            $"door opened at night, wandering-risk={h.WanderingRisk}");
+            $"door opened twice at night, wandering-risk={h.WanderingRisk}");
     }
 
     private Incident DoorLeftOpen(SimHousehold h, DateOnly day)

@@ -134,7 +134,7 @@ internal sealed partial class WeekScenario
             h.BeatPhase[d] = _random.NextInt64(SimHousehold.HeartbeatEvery.Ticks);
             h.BatteryStart[d] = 40 + 60 * _random.NextDouble();
             // Drains over the week, but never down to the low-battery threshold.
-            double floor = policy.LowBatteryPercent + 3;
+            double floor = Math.Max(policy.LowBatteryPercent, 15) + 3;
             double beats = Length.Ticks / SimHousehold.HeartbeatEvery.Ticks;
             h.BatteryDrain[d] = (h.BatteryStart[d] - floor) / beats * _random.NextDouble();
         }

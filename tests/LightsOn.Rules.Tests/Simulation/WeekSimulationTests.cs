@@ -36,6 +36,12 @@ public sealed class WeekSimulationTests(ITestOutputHelper output)
         AssertTheMixIsBroad(scenario);
         Assert.All(Enum.GetValues<IncidentKind>(), kind => Assert.Contains(scenario.Incidents, i => i.Kind == kind));
 
+        foreach (var incident in scenario.Incidents)
+        {
+            output.WriteLine($"{Describe(incident)}, expects [{string.Join(", ", incident.Expected.Select(k => k.ToWire()))}]"
+                + $" due {Local(scenario, incident.Household, incident.AlertDueAt)}");
+        }
+
         var simulation = Simulate(scenario);
 
         AssertTheWeekWasLived(scenario, simulation);
@@ -112,7 +118,7 @@ public sealed class WeekSimulationTests(ITestOutputHelper output)
     }
 
     private static string Describe(Incident i) =>
-        $"{i.HouseholdId} {i.Kind} at {i.At} ({i.Description})";
+        $"{i.HouseholdId} {i.Kind} ({i.Description})";
 
     private static string Describe(WeekScenario scenario, AlertChangeRecord c)
     {
