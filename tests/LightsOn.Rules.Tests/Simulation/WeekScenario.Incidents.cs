@@ -7,8 +7,10 @@ internal sealed partial class WeekScenario
 
     /// <summary>
     /// About one household in twenty goes away (hospital, family) for a day or two: out of the
-    /// door at 09:00, back at 14:00, nothing but heartbeats in between. Half say when they will
-    /// be back, half are cleared by hand on return.
+    /// door between 08:30 and 15:00, back a day or two later between 08:00 and 19:00, nothing but
+    /// heartbeats in between. Half say when they will be back, half are cleared by hand on
+    /// return. A return in the middle of the evening may leave that evening unlit: the rules
+    /// only judge windows that start after the return.
     /// </summary>
     private void PlanAwayPeriods()
     {
@@ -20,8 +22,8 @@ internal sealed partial class WeekScenario
             }
             h.IsAwaySomeDay = true;
             var leaveDay = LocalDay(h, StartTicks).AddDays(_random.Next(1, 5));
-            long leave = Utc(h, leaveDay, TimeSpan.FromHours(9));
-            long back = Utc(h, leaveDay.AddDays(_random.Next(1, 3)), TimeSpan.FromHours(14));
+            long leave = Utc(h, leaveDay, Between(8.5, 15));
+            long back = Utc(h, leaveDay.AddDays(_random.Next(1, 3)), Between(8, 19));
             bool saysWhen = _random.NextDouble() < 0.5;
             h.Steps.Add(DoorAt(leave, open: true));
             h.Steps.Add(DoorAt(leave + Seconds(60), open: false));
