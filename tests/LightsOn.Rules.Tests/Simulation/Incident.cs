@@ -8,6 +8,7 @@ namespace LightsOn.Rules.Tests.Simulation;
 /// <param name="At">UTC ticks when the incident starts.</param>
 /// <param name="AlertDueAt">UTC ticks at which the rules say the alert is due (the engine is advanced to that instant).</param>
 /// <param name="ResolvesItself">The alert closes itself during the week (activity, door closed, device heard, battery replaced).</param>
+/// <param name="Repeats">The condition happens again while the alert is open: one alert, one <see cref="AlertChange.Repeated"/>.</param>
 internal sealed record Incident(
     int Household,
     string HouseholdId,
@@ -16,4 +17,5 @@ internal sealed record Incident(
     IReadOnlyList<AlertKind> Expected,
     long AlertDueAt,
     bool ResolvesItself,
-    string Description);
+    string Description,
+    bool Repeats = false);

@@ -86,7 +86,8 @@ internal sealed partial class WeekScenario
         h.Steps.Add(new SimStep(at, StepKind.Sos, h.SosButton));
         // Pressed again while the alert is open: added to it, not a second alert.
         h.Steps.Add(new SimStep(at + Seconds(40), StepKind.Sos, h.SosButton));
-        return new Incident(h.Index, h.Id, IncidentKind.SosPress, at, [AlertKind.Sos], at, false, "SOS button pressed twice");
+        return new Incident(h.Index, h.Id, IncidentKind.SosPress, at, [AlertKind.Sos], at, false, "SOS button pressed twice",
+            Repeats: true);
     }
 
     private Incident Fall(SimHousehold h, DateOnly day, IncidentKind kind, double confidence)
@@ -145,7 +146,7 @@ internal sealed partial class WeekScenario
         h.Steps.Add(DoorAt(at + Seconds(660), open: false));
         AlertKind[] expected = h.WanderingRisk ? [AlertKind.NightDoor] : [];
         return new Incident(h.Index, h.Id, IncidentKind.NightDoor, at, expected, at, false,
-            $"door opened twice at night, wandering-risk={h.WanderingRisk}");
+            $"door opened twice at night, wandering-risk={h.WanderingRisk}", Repeats: h.WanderingRisk);
     }
 
     private Incident DoorLeftOpen(SimHousehold h, DateOnly day)

@@ -68,6 +68,11 @@ public sealed class WeekSimulationTests(ITestOutputHelper output)
                 {
                     problems.Add($"{kind.ToWire()} did not resolve itself: {Describe(incident)}");
                 }
+                int repeats = simulation.Changes.Count(c => c.Change == AlertChange.Repeated && c.AlertId == match[0].AlertId);
+                if (repeats != (incident.Repeats ? 1 : 0))
+                {
+                    problems.Add($"{kind.ToWire()} repeated {repeats} times: {Describe(incident)}");
+                }
                 raised.RemoveAll(r => r.Household == incident.Household && r.Kind == kind);
             }
         }
