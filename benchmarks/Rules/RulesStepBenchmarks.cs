@@ -38,7 +38,7 @@ public class RulesStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var households = SyntheticRegistry.Households(Households);
+        var households = SyntheticRegistry.Load(Households).Households;
         _clock = new ManualClock(Start.UtcTicks);
         _ticks = Start.UtcTicks;
         _observer = new CountingObserver();

@@ -1,11 +1,13 @@
+using System.Buffers;
+using System.Text.Json;
 using LightsOn.Rules;
 
 namespace LightsOn.Benchmarks.Rules;
 
 /// <summary>
-/// Builds a registry the way the loader would leave it (shared policies per risk level, one
-/// community per 1,000 households, a grid per 100), without parsing a million-entry JSON
-/// file each setup.
+/// Generates a registry file of design.md's shape for N households and loads it with
+/// <see cref="RegistryLoader"/>, so the shard and the memory figures see exactly what the
+/// gateway would hold: the loader's shared policies and interned grids, its lists, its strings.
 /// </summary>
 public static class SyntheticRegistry
 {
@@ -15,56 +17,88 @@ public static class SyntheticRegistry
     public const int Sos = 3;
     public const int Fall = 4;
 
+    public static Registry Load(int households) => RegistryLoader.Parse(Json(households).WrittenSpan, "synthetic");
+
     /// <summary>
-    /// Every household has a door contact, a light, a motion sensor and an SOS button; every
-    /// third (the high-risk ones) also a fall detector; one in twenty is flagged wandering-risk
-    /// so the night-door check runs for it.
+    /// Every household has a door contact, a light, a motion sensor and an SOS button (device
+    /// indices <see cref="Door"/>..<see cref="Sos"/>); every third (the high-risk ones) also a
+    /// fall detector; one in twenty is flagged wandering-risk so the night-door check runs for
+    /// it. Three contacts each, one resident, no policy keys of their own.
     /// </summary>
-    public static Household[] Households(int count)
+    public static ArrayBufferWriter<byte> Json(int households)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(PolicyDefaults.TimeZoneId);
-        var policies = new[]
+        string[] risks = ["low", "medium", "high"];
+        var buffer = new ArrayBufferWriter<byte>(households * 512);
+        using var json = new Utf8JsonWriter(buffer);
+        json.WriteStartObject();
+        json.WriteStartArray("communities");
+        for (int c = 0; c < (households + 999) / 1000; c++)
         {
-            HouseholdPolicy.Resolve(RiskLevel.Low, zone, PolicyOverrides.None),
-            HouseholdPolicy.Resolve(RiskLevel.Medium, zone, PolicyOverrides.None),
-            HouseholdPolicy.Resolve(RiskLevel.High, zone, PolicyOverrides.None),
-        };
-        string[] noFlags = [];
-        string[] wandering = ["wandering-risk"];
-        var households = new Household[count];
-        for (int i = 0; i < count; i++)
-        {
-            string id = $"h{i:D7}";
-            var risk = (RiskLevel)(i % 3);
-            var devices = new List<Device>(5)
-            {
-                new($"{id}-door", DeviceKind.Door),
-                new($"{id}-light", DeviceKind.Light),
-                new($"{id}-pir", DeviceKind.Motion),
-                new($"{id}-sos", DeviceKind.Sos),
-            };
-            if (risk == RiskLevel.High)
-            {
-                devices.Add(new($"{id}-fall", DeviceKind.Fall));
-            }
-            households[i] = new Household
-            {
-                Id = id,
-                Community = $"c{i / 1000:D4}",
-                Grid = $"g{i / 100:D5}",
-                Risk = risk,
-                Flags = i % 20 == 0 ? wandering : noFlags,
-                Residents = [new Resident("r1", 70 + (i % 25))],
-                Contacts =
-                [
-                    new Contact(AlertLevel.Family, null, $"+86138{i:D8}"),
-                    new Contact(AlertLevel.Grid, null, $"+86139{i / 100:D8}"),
-                ],
-                Devices = devices,
-                Overrides = PolicyOverrides.None,
-                Policy = policies[(int)risk],
-            };
+            json.WriteStartObject();
+            json.WriteString("id", $"c{c:D4}");
+            json.WriteString("name", $"Community {c}");
+            json.WriteEndObject();
         }
-        return households;
+        json.WriteEndArray();
+        json.WriteStartArray("households");
+        for (int i = 0; i < households; i++)
+        {
+            int risk = i % 3;
+            json.WriteStartObject();
+            json.WriteString("id", $"h{i:D7}");
+            json.WriteString("community", $"c{i / 1000:D4}");
+            json.WriteString("grid", $"g{i / 100:D5}");
+            json.WriteString("risk", risks[risk]);
+            json.WriteString("timezone", PolicyDefaults.TimeZoneId);
+            if (i % 20 == 0)
+            {
+                json.WriteStartArray("flags");
+                json.WriteStringValue("wandering-risk");
+                json.WriteEndArray();
+            }
+            json.WriteStartArray("residents");
+            json.WriteStartObject();
+            json.WriteString("id", "r1");
+            json.WriteNumber("age", 70 + (i % 25));
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteStartArray("contacts");
+            Contact(json, "family", $"Family {i}", $"+86138{i:D8}");
+            Contact(json, "grid", $"Grid worker {i / 100}", $"+86139{i / 100:D8}");
+            Contact(json, "emergency", $"Emergency team {i / 1000}", $"+86137{i / 1000:D8}");
+            json.WriteEndArray();
+            json.WriteStartArray("devices");
+            Device(json, "d1", "door");
+            Device(json, "l1", "light");
+            Device(json, "m1", "motion");
+            Device(json, "b1", "sos");
+            if (risk == 2)
+            {
+                Device(json, "f1", "fall");
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+        return buffer;
+    }
+
+    private static void Contact(Utf8JsonWriter json, string level, string name, string phone)
+    {
+        json.WriteStartObject();
+        json.WriteString("level", level);
+        json.WriteString("name", name);
+        json.WriteString("phone", phone);
+        json.WriteEndObject();
+    }
+
+    private static void Device(Utf8JsonWriter json, string id, string kind)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", id);
+        json.WriteString("kind", kind);
+        json.WriteEndObject();
     }
 }
