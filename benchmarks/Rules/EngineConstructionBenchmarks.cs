@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using LightsOn.Rules;
@@ -46,6 +47,7 @@ public class EngineConstructionBenchmarks
         GC.KeepAlive(json);
         Console.WriteLine($"// memory: registry of {Households:N0} households ({Mib(json.WrittenCount)} MiB of JSON, " +
             $"parsed in {parse.TotalSeconds:0.00} s) retains {Mib(after - pooled)} MiB; GC heap after loading {Mib(after)} MiB");
+        Console.WriteLine($"// memory: per-entry state: household {Unsafe.SizeOf<HouseholdState>()} B, device {Unsafe.SizeOf<DeviceState>()} B");
         _clock = new ManualClock(Start.UtcTicks);
         _observer = new CountingObserver();
     }
