@@ -16,6 +16,7 @@ namespace LightsOn.Benchmarks.Rules;
 /// short job takes; the cleanup reports any alert raised, which would void the numbers.
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class RulesStepBenchmarks
 {

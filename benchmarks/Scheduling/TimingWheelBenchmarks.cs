@@ -10,6 +10,7 @@ namespace LightsOn.Benchmarks.Scheduling;
 /// random households would. Budget: O(1) per operation, 0 B allocated.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class TimingWheelBenchmarks
 {
