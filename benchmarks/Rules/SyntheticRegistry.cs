@@ -17,15 +17,17 @@ public static class SyntheticRegistry
     public const int Sos = 3;
     public const int Fall = 4;
 
-    public static Registry Load(int households) => RegistryLoader.Parse(Json(households).WrittenSpan, "synthetic");
+    public static Registry Load(int households, int? heartbeatMinutes = null) =>
+        RegistryLoader.Parse(Json(households, heartbeatMinutes).WrittenSpan, "synthetic");
 
     /// <summary>
     /// Every household has a door contact, a light, a motion sensor and an SOS button (device
     /// indices <see cref="Door"/>..<see cref="Sos"/>); every third (the high-risk ones) also a
     /// fall detector; one in twenty is flagged wandering-risk so the night-door check runs for
-    /// it. Three contacts each, one resident, no policy keys of their own.
+    /// it. Three contacts each, one resident, no policy keys of their own unless
+    /// <paramref name="heartbeatMinutes"/> is given.
     /// </summary>
-    public static ArrayBufferWriter<byte> Json(int households)
+    public static ArrayBufferWriter<byte> Json(int households, int? heartbeatMinutes = null)
     {
         string[] risks = ["low", "medium", "high"];
         var buffer = new ArrayBufferWriter<byte>(households * 512);
@@ -77,6 +79,12 @@ public static class SyntheticRegistry
                 Device(json, "f1", "fall");
             }
             json.WriteEndArray();
+            if (heartbeatMinutes is { } minutes)
+            {
+                json.WriteStartObject("policy");
+                json.WriteNumber("heartbeatMinutes", minutes);
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();
