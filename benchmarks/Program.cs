@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(LightsOn.Benchmarks.Rules.RulesStepBenchmarks).Assembly).Run(args);
