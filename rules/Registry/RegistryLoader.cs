@@ -54,6 +54,8 @@ public static partial class RegistryLoader
         // Grid, device and flag ids repeat across households ("g03", "d1", "wandering-risk"):
         // one string instance each keeps a million-household registry small.
         private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string, DeviceKind), Device> _devices = new();
+        private readonly Dictionary<string, string[]> _flagSets = new(StringComparer.Ordinal);
 
         public Registry Read(JsonElement root)
         {
@@ -141,9 +143,9 @@ public static partial class RegistryLoader
                 Community = community,
                 Grid = grid,
                 Risk = risk,
-                Flags = flags,
-                Residents = ReadResidents(h, path),
-                Contacts = ReadContacts(h, path),
+                Flags = InternFlags(flags),
+                Residents = ReadResidents(h, path) is { Count: > 0 } residents ? residents.ToArray() : [],
+                Contacts = ReadContacts(h, path) is { Count: > 0 } contacts ? contacts.ToArray() : [],
                 Devices = devices,
                 Overrides = overrides,
                 Policy = policy,
@@ -172,7 +174,7 @@ public static partial class RegistryLoader
                         Fail($"{dpath}.id", $"device '{id}' is listed twice in this household");
                     }
                 }
-                devices[i++] = new Device(Intern(id), kind);
+                devices[i++] = InternDevice(id, kind);
             }
             return devices;
         }
@@ -386,6 +388,33 @@ public static partial class RegistryLoader
             JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
             _ => Article(e.ValueKind),
         };
+
+        // A device record is immutable, so every household's "d1" door can be the same object.
+        private Device InternDevice(string id, DeviceKind kind)
+        {
+            var key = (id, kind);
+            if (!_devices.TryGetValue(key, out var device))
+            {
+                device = new Device(Intern(id), kind);
+                _devices.Add(key, device);
+            }
+            return device;
+        }
+
+        private string[] InternFlags(List<string> flags)
+        {
+            if (flags.Count == 0)
+            {
+                return [];
+            }
+            string key = string.Join('\n', flags);
+            if (!_flagSets.TryGetValue(key, out var set))
+            {
+                set = [.. flags];
+                _flagSets.Add(key, set);
+            }
+            return set;
+        }
 
         private string Intern(string value)
         {
