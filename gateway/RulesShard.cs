@@ -24,4 +24,13 @@ internal sealed class RulesShard(int id, IReadOnlyList<Household> households, Ru
             return command(engine);
         }
     }
+
+    /// <summary>Runs a batch of work with the lock held once; <paramref name="state"/> avoids a closure per batch.</summary>
+    public void Run<TState>(TState state, Action<RulesEngine, TState> work)
+    {
+        lock (_lock)
+        {
+            work(engine, state);
+        }
+    }
 }

@@ -1,0 +1,31 @@
+namespace LightsOn.Gateway.Mqtt;
+
+/// <summary>Configuration section <c>Mqtt</c> (design.md, Configuration).</summary>
+internal sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+    public const string Embedded = "embedded";
+    public const string External = "external";
+
+    /// <summary><c>embedded</c>: the gateway is the broker. <c>external</c>: it subscribes to another broker.</summary>
+    public string Mode { get; set; } = Embedded;
+
+    /// <summary>
+    /// The embedded broker's listen address. Loopback by default: devices on the network need
+    /// <c>0.0.0.0</c>, a deliberate choice while device authentication is not configured.
+    /// </summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The embedded broker's port, or the external broker's.</summary>
+    public int Port { get; set; } = 1883;
+
+    public string? Host { get; set; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public string? SharedGroup { get; set; }
+
+    /// <summary>The first topic level of every device topic.</summary>
+    public string Root { get; set; } = "lightson";
+
+    public bool IsEmbedded => string.Equals(Mode, Embedded, StringComparison.OrdinalIgnoreCase);
+}

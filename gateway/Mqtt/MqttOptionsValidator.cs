@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace LightsOn.Gateway.Mqtt;
+
+internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttOptions options)
+    {
+        var errors = new List<string>();
+        bool embedded = string.Equals(options.Mode, MqttOptions.Embedded, StringComparison.OrdinalIgnoreCase);
+        if (!embedded && !string.Equals(options.Mode, MqttOptions.External, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Mqtt:Mode must be '{MqttOptions.Embedded}' or '{MqttOptions.External}', not '{options.Mode}'.");
+        }
+        if (options.Port is < 1 or > 65535)
+        {
+            errors.Add($"Mqtt:Port must be a TCP port (1 to 65535), not {options.Port}.");
+        }
+        if (embedded && !IPAddress.TryParse(options.BindAddress, out _))
+        {
+            errors.Add($"Mqtt:BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0, not '{options.BindAddress}'.");
+        }
+        if (!embedded && string.IsNullOrWhiteSpace(options.Host))
+        {
+            errors.Add("Mqtt:Host is required when Mqtt:Mode is external.");
+        }
+        if (string.IsNullOrWhiteSpace(options.Root) || options.Root.AsSpan().IndexOfAny("/+#$") >= 0)
+        {
+            errors.Add($"Mqtt:Root must be one topic level without '/', '+', '#' or '$', not '{options.Root}'.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,30 @@
+using LightsOn.Gateway.Ingest;
+using LightsOn.Rules;
+
+namespace LightsOn.Gateway.Pipeline;
+
+/// <summary>One item of a shard's queue: a decoded device message, or the heartbeat tick.</summary>
+internal readonly struct ShardWork
+{
+    private ShardWork(bool isTick, in TelemetryPoint point, in TelemetryEvent rulesEvent, PublishWaiter? waiter)
+    {
+        IsTick = isTick;
+        Point = point;
+        Event = rulesEvent;
+        Waiter = waiter;
+    }
+
+    public bool IsTick { get; }
+    public TelemetryPoint Point { get; }
+
+    /// <summary>The rules' view of the message, addressed by the shard-local household index.</summary>
+    public TelemetryEvent Event { get; }
+
+    /// <summary>Told when the message is settled; null for a message nobody waits on (QoS 0).</summary>
+    public PublishWaiter? Waiter { get; }
+
+    public static ShardWork Tick => new(true, default, default, null);
+
+    public static ShardWork Message(in TelemetryPoint point, in TelemetryEvent rulesEvent, PublishWaiter? waiter) =>
+        new(false, point, rulesEvent, waiter);
+}

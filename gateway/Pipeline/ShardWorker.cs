@@ -1,0 +1,90 @@
+using System.Threading.Channels;
+using LightsOn.Rules;
+
+namespace LightsOn.Gateway.Pipeline;
+
+/// <summary>
+/// The single thread that drives one rules shard: takes decoded messages from a bounded queue
+/// in arrival order, applies the rules, hands each point to storage and tells the publisher
+/// which batch will make its message durable. A tick on the same queue fires deadlines, so
+/// deadlines and events never race and the engine needs no lock of its own.
+/// </summary>
+/// <remarks>
+/// The queue is bounded: when storage or the rules fall behind, publishers wait in
+/// <see cref="EnqueueAsync"/>, so the broker stops reading their sockets (backpressure) and
+/// nothing is dropped.
+/// </remarks>
+internal sealed class ShardWorker : IAsyncDisposable
+{
+    private readonly RulesShard _shard;
+    private readonly IPointSink _sink;
+    private readonly Channel<ShardWork> _queue;
+    private readonly ITimer _ticker;
+    private readonly Task _loop;
+
+    public ShardWorker(RulesShard shard, IPointSink sink, TimeSpan tickInterval, int capacity = 8192)
+    {
+        _shard = shard;
+        _sink = sink;
+        _queue = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        // The tick uses real time: it only decides how often deadlines are looked at; what is
+        // due is decided by the rules' own clock.
+        _ticker = TimeProvider.System.CreateTimer(static s => ((ShardWorker)s!)._queue.Writer.TryWrite(ShardWork.Tick),
+            this, tickInterval, tickInterval);
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    public int Id => _shard.Id;
+
+    /// <summary>Messages waiting in the queue.</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
+    public ValueTask EnqueueAsync(in ShardWork work, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync(work, cancellationToken);
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            _shard.Run(this, static (engine, worker) =>
+            {
+                var r = worker._queue.Reader;
+                while (r.TryRead(out var work))
+                {
+                    worker.Handle(engine, work);
+                }
+            });
+        }
+    }
+
+    private void Handle(RulesEngine engine, in ShardWork work)
+    {
+        if (work.IsTick)
+        {
+            engine.Advance();
+            return;
+        }
+        try
+        {
+            engine.Process(work.Event);
+            var durable = _sink.Append(work.Point);
+            work.Waiter?.Complete(durable);
+        }
+        catch (Exception e) when (work.Waiter is not null)
+        {
+            work.Waiter.Fail(e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _ticker.DisposeAsync().ConfigureAwait(false);
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+}
