@@ -20,4 +20,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(1301, LogLevel.Information, "Demo clock: starts at {Start:O} and runs {Speed} times faster than real time")]
     public static partial void ClockScaled(this ILogger logger, DateTimeOffset start, double speed);
+
+    [LoggerMessage(1701, LogLevel.Information, "Connected to broker {Host}:{Port} (session resumed: {SessionPresent})")]
+    public static partial void BrokerConnected(this ILogger logger, string host, int port, bool sessionPresent);
+
+    [LoggerMessage(1702, LogLevel.Warning, "Broker {Host}:{Port} not reachable, retrying within {BackoffMs} ms: {Error}")]
+    public static partial void BrokerConnectFailed(this ILogger logger, string host, int port, double backoffMs, string error);
 }

@@ -24,6 +24,18 @@ internal sealed class MqttOptions
     public string? Password { get; set; }
     public string? SharedGroup { get; set; }
 
+    /// <summary>
+    /// The external-mode client id. Stable across restarts, so the broker keeps the gateway's
+    /// persistent session (and its queued messages) while the gateway is down.
+    /// </summary>
+    public string ClientId { get; set; } = "lightson-gateway-" + Environment.MachineName;
+
+    /// <summary>How long (seconds) the external broker keeps the session of a disconnected gateway.</summary>
+    public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>Unacknowledged QoS 1 messages the external broker may have in flight to the gateway.</summary>
+    public ushort ReceiveMaximum { get; set; } = 4096;
+
     /// <summary>The first topic level of every device topic.</summary>
     public string Root { get; set; } = "lightson";
 

@@ -8,7 +8,7 @@ namespace LightsOn.Gateway.Pipeline;
 /// per connection, so one reusable waiter per connection (kept in its session items) serves
 /// every message of that connection without an allocation per message.
 /// </summary>
-internal sealed class PublishWaiter : IValueTaskSource<Task>
+internal sealed class PublishWaiter : IValueTaskSource<Task>, IMessageSettlement
 {
     private static readonly object SessionKey = new();
     private ManualResetValueTaskSourceCore<Task> _core = new() { RunContinuationsAsynchronously = true };

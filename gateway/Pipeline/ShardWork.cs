@@ -6,12 +6,12 @@ namespace LightsOn.Gateway.Pipeline;
 /// <summary>One item of a shard's queue: a decoded device message, or the heartbeat tick.</summary>
 internal readonly struct ShardWork
 {
-    private ShardWork(bool isTick, in TelemetryPoint point, in TelemetryEvent rulesEvent, PublishWaiter? waiter)
+    private ShardWork(bool isTick, in TelemetryPoint point, in TelemetryEvent rulesEvent, IMessageSettlement? settlement)
     {
         IsTick = isTick;
         Point = point;
         Event = rulesEvent;
-        Waiter = waiter;
+        Settlement = settlement;
     }
 
     public bool IsTick { get; }
@@ -21,10 +21,10 @@ internal readonly struct ShardWork
     public TelemetryEvent Event { get; }
 
     /// <summary>Told when the message is settled; null for a message nobody waits on (QoS 0).</summary>
-    public PublishWaiter? Waiter { get; }
+    public IMessageSettlement? Settlement { get; }
 
     public static ShardWork Tick => new(true, default, default, null);
 
-    public static ShardWork Message(in TelemetryPoint point, in TelemetryEvent rulesEvent, PublishWaiter? waiter) =>
-        new(false, point, rulesEvent, waiter);
+    public static ShardWork Message(in TelemetryPoint point, in TelemetryEvent rulesEvent, IMessageSettlement? settlement) =>
+        new(false, point, rulesEvent, settlement);
 }

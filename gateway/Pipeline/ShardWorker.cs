@@ -73,11 +73,11 @@ internal sealed class ShardWorker : IAsyncDisposable
         {
             engine.Process(work.Event);
             var durable = _sink.Append(work.Point);
-            work.Waiter?.Complete(durable);
+            work.Settlement?.Complete(durable);
         }
-        catch (Exception e) when (work.Waiter is not null)
+        catch (Exception e) when (work.Settlement is not null)
         {
-            work.Waiter.Fail(e);
+            work.Settlement.Fail(e);
         }
     }
 
