@@ -4,6 +4,20 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# Real servers the integration tests start on free loopback ports (Debian packages).
+need=()
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing test dependencies: ${need[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Run as root, or install them first: apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null || exit 1
+  # The packages may start their own services on default ports; the tests start their own.
+  pkill -x mosquitto 2>/dev/null || true
+fi
+
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
