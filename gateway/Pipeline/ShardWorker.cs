@@ -1,18 +1,17 @@
 using System.Threading.Channels;
-using LightsOn.Rules;
 
 namespace LightsOn.Gateway.Pipeline;
 
 /// <summary>
-/// The single thread that drives one rules shard: takes decoded messages from a bounded queue
+/// The single loop that drives one rules shard: takes decoded messages from a bounded queue
 /// in arrival order, applies the rules, hands each point to storage and tells the publisher
 /// which batch will make its message durable. A tick on the same queue fires deadlines, so
-/// deadlines and events never race and the engine needs no lock of its own.
+/// deadlines and events never race.
 /// </summary>
 /// <remarks>
-/// The queue is bounded: when storage or the rules fall behind, publishers wait in
-/// <see cref="EnqueueAsync"/>, so the broker stops reading their sockets (backpressure) and
-/// nothing is dropped.
+/// The queue is bounded and storage pushes back when it is full: when storage or the rules
+/// fall behind, publishers wait in <see cref="EnqueueAsync"/>, so the broker stops reading
+/// their sockets (backpressure) and nothing is dropped.
 /// </remarks>
 internal sealed class ShardWorker : IAsyncDisposable
 {
@@ -31,11 +30,11 @@ internal sealed class ShardWorker : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        // The tick uses real time: it only decides how often deadlines are looked at; what is
-        // due is decided by the rules' own clock.
+        // Real time on purpose: the tick only decides how often deadlines are looked at; what is
+        // due is decided by the rules' own clock (the demo clock included).
         _ticker = TimeProvider.System.CreateTimer(static s => ((ShardWorker)s!)._queue.Writer.TryWrite(ShardWork.Tick),
             this, tickInterval, tickInterval);
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _loop = Task.Run(RunAsync);
     }
 
     public int Id => _shard.Id;
@@ -51,33 +50,25 @@ internal sealed class ShardWorker : IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            _shard.Run(this, static (engine, worker) =>
+            while (reader.TryRead(out var work))
             {
-                var r = worker._queue.Reader;
-                while (r.TryRead(out var work))
+                if (work.IsTick)
                 {
-                    worker.Handle(engine, work);
+                    _shard.Run(0, static (engine, _) => engine.Advance());
+                    continue;
                 }
-            });
-        }
-    }
-
-    private void Handle(RulesEngine engine, in ShardWork work)
-    {
-        if (work.IsTick)
-        {
-            engine.Advance();
-            return;
-        }
-        try
-        {
-            engine.Process(work.Event);
-            var durable = _sink.Append(work.Point);
-            work.Settlement?.Complete(durable);
-        }
-        catch (Exception e) when (work.Settlement is not null)
-        {
-            work.Settlement.Fail(e);
+                try
+                {
+                    _shard.Run(work, static (engine, w) => engine.Process(w.Event));
+                    var appended = _sink.AppendAsync(work.Point);
+                    var durable = appended.IsCompletedSuccessfully ? appended.Result : await appended.ConfigureAwait(false);
+                    work.Settlement?.Complete(durable);
+                }
+                catch (Exception e) when (work.Settlement is not null)
+                {
+                    work.Settlement.Fail(e);
+                }
+            }
         }
     }
 

@@ -1,0 +1,86 @@
+using System.Threading.Channels;
+using LightsOn.Gateway.Mqtt;
+using LightsOn.Rules;
+
+namespace LightsOn.Gateway.Pipeline;
+
+/// <summary>
+/// Every alert change, as it happens on a shard's thread: logged by id, formatted once as the
+/// design.md JSON event, then published on <c>{root}/alerts/{community}/{household}</c> (QoS 1)
+/// and stored as an <c>alert</c> point, off the shard's thread so the hot path never waits on
+/// the network.
+/// </summary>
+/// <remarks>
+/// The queue is unbounded: alerts are rare next to telemetry, a shard must never block on one,
+/// and losing one is not an option.
+/// </remarks>
+internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AlertLog _log;
+    private readonly string _root;
+    private IMqttPublisher? _publisher;
+    private IAlertStore? _store;
+    private Task? _loop;
+    private long _published;
+    private long _failed;
+
+    public AlertDispatcher(AlertLog log, string root)
+    {
+        _log = log;
+        _root = root;
+    }
+
+    public long Published => Interlocked.Read(ref _published);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public void Start(IMqttPublisher publisher, IAlertStore store)
+    {
+        _publisher = publisher;
+        _store = store;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public void OnAlertChanged(Alert alert, AlertChange change)
+    {
+        _log.OnAlertChanged(alert, change);
+        var household = alert.Household;
+        _queue.Writer.TryWrite(new Pending(
+            $"{_root}/alerts/{household.Community}/{household.Id}",
+            AlertJson.Format(alert, change),
+            alert.Snapshot(),
+            household.Community,
+            household.Id));
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var pending in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await _publisher!.PublishAsync(pending.Topic, pending.Json, CancellationToken.None).ConfigureAwait(false);
+                await _store!.AppendAlertAsync(pending.Record, pending.Community, pending.Household).ConfigureAwait(false);
+                Interlocked.Increment(ref _published);
+            }
+            catch (Exception)
+            {
+                // The broker may be away (external mode); the alert point is still stored when
+                // possible, and the failure is visible in the metrics.
+                Interlocked.Increment(ref _failed);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+    }
+
+    private sealed record Pending(string Topic, byte[] Json, AlertRecord Record, string Community, string Household);
+}
