@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -377,6 +378,7 @@ internal sealed partial class DiskSpool : IBatchSpool, IDisposable
         }
     }
 
+    [DoesNotReturn]
     private void ThrowBatchTooLarge(int length) =>
         throw new ArgumentException($"A batch of {length} bytes can never fit the spool: Spool:MaxBytes is {_maxBytes} bytes, record header included.", "batch");
 
@@ -385,6 +387,7 @@ internal sealed partial class DiskSpool : IBatchSpool, IDisposable
     /// reads back: the disk changed under the gateway. Failing loudly beats replaying garbage
     /// or skipping a batch silently; docs/spool.md says what to do.
     /// </summary>
+    [DoesNotReturn]
     private void ThrowCorrupt(string why) =>
         throw new InvalidDataException($"Spool segment {SpoolSegment.FileName(_readSegment.Id)} in {_folder}: the record at offset {_readOffset} cannot be read back, {why}.");
 }

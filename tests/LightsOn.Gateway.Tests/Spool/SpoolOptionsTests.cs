@@ -1,4 +1,5 @@
 using LightsOn.Gateway.Spool;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LightsOn.Gateway.Tests.Spool;
 
@@ -38,5 +39,18 @@ public sealed class SpoolOptionsTests
 
         Assert.True(result.Failed);
         Assert.StartsWith("Spool:Path", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_gateway_refuses_to_start_on_a_bad_Spool_key_and_names_it()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(["--Spool:MaxBytes=10"]);
+        builder.Services.AddSpoolOptions();
+        using var host = builder.Build();
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SpoolOptions>>().Value);
+
+        Assert.Contains("Spool:MaxBytes must be at least 4096", e.Message, StringComparison.Ordinal);
     }
 }
