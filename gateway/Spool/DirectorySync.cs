@@ -9,19 +9,30 @@ namespace LightsOn.Gateway.Spool;
 /// </summary>
 internal static partial class DirectorySync
 {
+    private static bool _unavailable;
+
     public static void Flush(string folder)
     {
-        if (OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows() || Volatile.Read(ref _unavailable))
         {
             return;
         }
-        int fd = Open(folder, 0 /* O_RDONLY */);
-        if (fd < 0)
+        try
         {
-            return;
+            int fd = Open(folder, 0 /* O_RDONLY */);
+            if (fd < 0)
+            {
+                return;
+            }
+            _ = FSync(fd);
+            _ = Close(fd);
         }
-        _ = FSync(fd);
-        _ = Close(fd);
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc the runtime cannot find by this name: fall back to what the file system
+            // does on its own (in practice ext4 and XFS journal a new name with the file's first fsync).
+            Volatile.Write(ref _unavailable, true);
+        }
     }
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
