@@ -26,4 +26,22 @@ internal static partial class LogMessages
 
     [LoggerMessage(1702, LogLevel.Warning, "Broker {Host}:{Port} not reachable, retrying within {BackoffMs} ms: {Error}")]
     public static partial void BrokerConnectFailed(this ILogger logger, string host, int port, double backoffMs, string error);
+
+    [LoggerMessage(1601, LogLevel.Information, "Spool {Path} opened: {Batches} batches ({Bytes} bytes) waiting in {Segments} segments, {TornRecords} torn records cut off")]
+    public static partial void SpoolOpened(this ILogger logger, string path, int batches, long bytes, int segments, int tornRecords);
+
+    [LoggerMessage(1602, LogLevel.Warning, "Spool segment {Segment}: the record at offset {Offset} is torn ({Reason}); the segment is cut there, {DroppedBytes} bytes dropped")]
+    public static partial void SpoolTornRecord(this ILogger logger, long segment, long offset, Spool.DiskSpool.TornReason reason, long droppedBytes);
+
+    [LoggerMessage(1603, LogLevel.Warning, "Spool full ({Bytes} of {MaxBytes} bytes in {Batches} batches): appends wait until replayed batches are acknowledged")]
+    public static partial void SpoolFull(this ILogger logger, long bytes, long maxBytes, int batches);
+
+    [LoggerMessage(1604, LogLevel.Debug, "Spool segment {Segment} started")]
+    public static partial void SpoolSegmentStarted(this ILogger logger, long segment);
+
+    [LoggerMessage(1605, LogLevel.Debug, "Spool segment {Segment} fully acknowledged and deleted")]
+    public static partial void SpoolSegmentDeleted(this ILogger logger, long segment);
+
+    [LoggerMessage(1606, LogLevel.Information, "Spool drained: every spooled batch is acknowledged ({Replayed} replayed since start)")]
+    public static partial void SpoolDrained(this ILogger logger, long replayed);
 }
