@@ -20,4 +20,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(1301, LogLevel.Information, "Demo clock: starts at {Start:O} and runs {Speed} times faster than real time")]
     public static partial void ClockScaled(this ILogger logger, DateTimeOffset start, double speed);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Rejected device message ({Reason}) on {Topic}: {Detail}; {Suppressed} more from this source not logged since its last line")]
+    public static partial void MessageRejected(this ILogger logger, string reason, string topic, string detail, long suppressed);
 }
