@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 using LightsOn.Rules;
@@ -10,6 +11,10 @@ internal sealed partial class TelemetryDecoder
     // The longest known name, "confidence", is 10 characters; escaped as \uXXXX each it takes
     // 60 bytes. A raw name longer than that cannot be a known field, whatever its escapes.
     private const int MaxEscapedNameLength = 60;
+
+    // Numbers longer than this that straddle segments go through the reader's own (allocating)
+    // parse; no device sends them.
+    private const int MaxNumberLength = 64;
 
     // A JSON integer beyond this magnitude does not fit a long.
     private const double LongMagnitude = 9.2e18;
@@ -282,12 +287,40 @@ internal sealed partial class TelemetryDecoder
             detail = $"'{FieldNames[(int)field]}' must be a number";
             return RejectReason.WrongType;
         }
-        if (!reader.TryGetDouble(out value) || !double.IsFinite(value))
+        if (!TryGetDouble(ref reader, out value) || !double.IsFinite(value))
         {
             detail = $"'{FieldNames[(int)field]}' is too large";
             return RejectReason.OutOfRange;
         }
         return RejectReason.None;
+    }
+
+    // Utf8JsonReader's TryGetDouble and TryGetInt64 copy a number that straddles segments into
+    // a new array. Copied to the stack instead, then parsed with the same grammar: the reader
+    // has already checked the token is a JSON number, which both parsers accept, and
+    // AllowLeadingSign alone refuses a fraction or an exponent just as TryGetInt64 does.
+    private static bool TryGetDouble(ref Utf8JsonReader reader, out double value)
+    {
+        if (!reader.HasValueSequence || reader.ValueSequence.Length > MaxNumberLength)
+        {
+            return reader.TryGetDouble(out value);
+        }
+        Span<byte> buffer = stackalloc byte[MaxNumberLength];
+        var number = buffer[..(int)reader.ValueSequence.Length];
+        reader.ValueSequence.CopyTo(number);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool TryGetInt64(ref Utf8JsonReader reader, out long value)
+    {
+        if (!reader.HasValueSequence || reader.ValueSequence.Length > MaxNumberLength)
+        {
+            return reader.TryGetInt64(out value);
+        }
+        Span<byte> buffer = stackalloc byte[MaxNumberLength];
+        var number = buffer[..(int)reader.ValueSequence.Length];
+        reader.ValueSequence.CopyTo(number);
+        return long.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>
@@ -297,7 +330,7 @@ internal sealed partial class TelemetryDecoder
     private static RejectReason ReadInteger(ref Utf8JsonReader reader, Field field, out long value, out string? detail)
     {
         detail = null;
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value))
+        if (reader.TokenType == JsonTokenType.Number && TryGetInt64(ref reader, out value))
         {
             return RejectReason.None;
         }

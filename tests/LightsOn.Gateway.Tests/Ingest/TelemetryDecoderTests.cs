@@ -303,6 +303,11 @@ public sealed class TelemetryDecoderTests
     [InlineData("lightson/hp-nanshi/h0001/door/d1", """{"open":true,"ts":17954170000001}""")]
     [InlineData("lightson/hp-nanshi/h0001/door/d1", """{"open":true""")]
     [InlineData("lightson/hp-nanshi/h0001/door/d1", """{"open":true,"seq":-12345}""")]
+    [InlineData("lightson/hp-nanshi/h0001/door/d1", """{"open":true,"seq":12.5}""")]
+    [InlineData("lightson/hp-nanshi/h0001/door/d1", """{"open":true,"seq":99999999999999999999}""")]
+    [InlineData("lightson/hp-nanshi/h0001/light/l1", """{"on":true,"lux":1e400}""")]
+    [InlineData("lightson/hp-nanshi/h0001/light/l1", """{"on":true,"lux":-1.5E-3}""")]
+    [InlineData("lightson/hp-nanshi/h0001/door/d1", """{"open":true,"ts":-1795417000000}""")]
     public void A_payload_split_over_segments_decodes_as_if_contiguous(string topic, string payload)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(payload);
