@@ -15,4 +15,7 @@ internal readonly struct DecodedMessage(TelemetryPoint point, int shard, Telemet
 
     public int LocalHousehold => Event.Household;
     public bool HasSeq => (Point.Fields & PointFields.Seq) != 0;
+
+    /// <summary>The device's own <c>ts</c> when it sent one that was kept; what <see cref="SequenceWindow.Observe"/> takes.</summary>
+    public long? DeviceTimestampMs => (Point.Fields & PointFields.DeviceTime) != 0 ? Point.TimestampMs : null;
 }

@@ -114,6 +114,7 @@ internal sealed partial class TelemetryDecoder
             else
             {
                 timestampMs = fields.Ts;
+                pointFields |= PointFields.DeviceTime;
             }
         }
 

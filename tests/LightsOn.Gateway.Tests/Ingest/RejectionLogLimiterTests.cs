@@ -129,6 +129,14 @@ public sealed class RejectionLogLimiterTests
         Assert.True(limiter.ShouldLog("new-source", out long fresh));
         Assert.Equal(0, fresh);
         Assert.Equal(1, limiter.TrackedCount);
+
+        for (int i = 0; i < 9; i++)
+        {
+            limiter.ShouldLog($"again/{i}", out _);
+        }
+        Assert.True(limiter.ShouldLog("overflowing-again", out long carried));
+        // One overflow suppressed ("overflowing-too") plus one per swept source.
+        Assert.Equal(11, carried);
     }
 
     [Fact]

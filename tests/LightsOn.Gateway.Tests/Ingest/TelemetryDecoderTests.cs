@@ -23,7 +23,8 @@ public sealed class TelemetryDecoderTests
         Assert.Equal("d1", message.Point.DeviceId);
         Assert.Equal(DeviceKind.Door, message.Point.Kind);
         Assert.Equal(Ts, message.Point.TimestampMs);
-        Assert.Equal(PointFields.State | PointFields.Seq, message.Point.Fields);
+        Assert.Equal(PointFields.State | PointFields.Seq | PointFields.DeviceTime, message.Point.Fields);
+        Assert.Equal(Ts, message.DeviceTimestampMs);
         Assert.True(message.Point.State);
         Assert.Equal(17, message.Point.Seq);
         Assert.True(message.HasSeq);
@@ -47,6 +48,7 @@ public sealed class TelemetryDecoderTests
         Assert.False(message.Point.State);
         Assert.False(message.Event.State);
         Assert.False(message.HasSeq);
+        Assert.Null(message.DeviceTimestampMs);
     }
 
     [Fact]
@@ -54,7 +56,7 @@ public sealed class TelemetryDecoderTests
     {
         var message = Accept("lightson/hp-nanshi/h0001/light/l1", $$"""{"on":true,"lux":212.5,"ts":{{Ts}},"seq":3}""");
 
-        Assert.Equal(PointFields.State | PointFields.Lux | PointFields.Seq, message.Point.Fields);
+        Assert.Equal(PointFields.State | PointFields.Lux | PointFields.Seq | PointFields.DeviceTime, message.Point.Fields);
         Assert.Equal(212.5, message.Point.Lux);
         Assert.Equal(1, message.Point.Device);
         Assert.Equal(DeviceKind.Light, message.Event.Kind);
@@ -104,7 +106,7 @@ public sealed class TelemetryDecoderTests
         Assert.Equal(DeviceKind.Fall, message.Event.Kind);
         Assert.Equal(0.59, message.Event.Confidence);
         Assert.Equal(0.59, message.Point.Confidence);
-        Assert.Equal(PointFields.Confidence, message.Point.Fields);
+        Assert.Equal(PointFields.Confidence | PointFields.DeviceTime, message.Point.Fields);
     }
 
     [Fact]
@@ -241,6 +243,7 @@ public sealed class TelemetryDecoderTests
         Assert.Equal(expected, message.Point.TimestampMs);
         Assert.Equal(TicksOf(expected), message.Event.Timestamp);
         Assert.Equal(skewed, (message.Point.Fields & PointFields.ClockSkewed) != 0);
+        Assert.Equal(skewed ? null : ts, message.DeviceTimestampMs);
     }
 
     [Theory]
@@ -254,6 +257,7 @@ public sealed class TelemetryDecoderTests
 
         Assert.Equal(ReceivedAtMs, message.Point.TimestampMs);
         Assert.Equal(PointFields.ClockSkewed, message.Point.Fields);
+        Assert.Null(message.DeviceTimestampMs);
     }
 
     [Fact]
