@@ -183,11 +183,13 @@ public sealed class TelemetryDecoderRejectionTests
     }
 
     [Fact]
-    public void Nesting_deeper_than_the_reader_allows_is_invalid_json()
+    public void Nesting_deeper_than_32_levels_is_invalid_json()
     {
-        string payload = "{\"open\":true,\"x\":" + new string('[', 40) + new string(']', 40) + "}";
+        // The payload object is level 1: 31 arrays inside it reach level 32.
+        static string Nested(int arrays) => "{\"open\":true,\"x\":" + new string('[', arrays) + new string(']', arrays) + "}";
 
-        Assert.Equal(RejectReason.InvalidJson, Refuse(Door, payload).Reason);
+        Assert.True(TryDecode(Door, Nested(31), out _, out _));
+        Assert.Equal(RejectReason.InvalidJson, Refuse(Door, Nested(32)).Reason);
     }
 
     [Theory]
