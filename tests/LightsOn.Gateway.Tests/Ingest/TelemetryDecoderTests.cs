@@ -330,6 +330,35 @@ public sealed class TelemetryDecoderTests
         }
     }
 
+    [Fact]
+    public void Many_threads_decoding_at_once_get_the_same_results_as_one()
+    {
+        (string Topic, string Payload)[] inputs =
+        [
+            ("lightson/hp-nanshi/h0001/door/d1", $$"""{"open":true,"ts":{{Ts}},"seq":1}"""),
+            ("lightson/hp-nanshi/h0002/light/l1", """{"on":false,"lux":2}"""),
+            ("lightson/hp-penglai/h0003/status/m7", """{"battery":40}"""),
+            ("lightson/hp-penglai/h0004/door/d1", """{"open":1}"""),
+            ("lightson/hp-nanshi/h0001/fall/f1", """{"confidence":0.3}"""),
+        ];
+        var expected = inputs.Select(i => (TryDecode(i.Topic, i.Payload, out var m, out var r), m.Point, m.Event, r)).ToArray();
+        var payloads = inputs.Select(i => Bytes(i.Payload)).ToArray();
+        int mismatches = 0;
+
+        Parallel.For(0, 50_000, n =>
+        {
+            int k = n % inputs.Length;
+            bool accepted = DefaultDecoder.TryDecode(inputs[k].Topic, payloads[k], ReceivedAtMs, out var message, out var rejection);
+            if (accepted != expected[k].Item1 || !message.Point.Equals(expected[k].Point)
+                || !message.Event.Equals(expected[k].Event) || rejection != expected[k].r)
+            {
+                Interlocked.Increment(ref mismatches);
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
+
     private static HouseholdRoute RouteOf(string householdId)
     {
         Assert.True(Devices.TryGetHousehold(householdId, out var route));
