@@ -44,4 +44,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(1606, LogLevel.Information, "Spool drained: every spooled batch is acknowledged ({Replayed} replayed since start)")]
     public static partial void SpoolDrained(this ILogger logger, long replayed);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Rejected device message ({Reason}) on {Topic}: {Detail}; {Suppressed} more from this source not logged since its last line")]
+    public static partial void MessageRejected(this ILogger logger, string reason, string topic, string detail, long suppressed);
 }

@@ -52,4 +52,11 @@ internal enum PointFields : byte
 
     /// <summary>The device's <c>ts</c> was too far in the future or too old and was replaced by the receive time (stored as <c>clockSkew=true</c>).</summary>
     ClockSkewed = 64,
+
+    /// <summary>
+    /// <see cref="TelemetryPoint.TimestampMs"/> is the device's own <c>ts</c> (present and not
+    /// skewed), not the receive time. Not a stored field: de-duplication uses it to tell a
+    /// rebooted device from a redelivery (<see cref="SequenceWindow"/>).
+    /// </summary>
+    DeviceTime = 128,
 }
