@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LightsOn.Gateway.Ingest;
 
 namespace LightsOn.Gateway.Pipeline;
 
@@ -17,14 +18,29 @@ internal sealed class ShardWorker : IAsyncDisposable
 {
     private readonly RulesShard _shard;
     private readonly IPointSink _sink;
+    private readonly IngestCounters _counters;
+
+    // De-duplication by seq, one window per device of the shard, found through the household's
+    // first device: owned by this loop alone.
+    private readonly SequenceWindow[] _windows;
+    private readonly int[] _firstDevice;
     private readonly Channel<ShardWork> _queue;
     private readonly ITimer _ticker;
     private readonly Task _loop;
 
-    public ShardWorker(RulesShard shard, IPointSink sink, TimeSpan tickInterval, int capacity = 8192)
+    public ShardWorker(RulesShard shard, IPointSink sink, IngestCounters counters, TimeSpan tickInterval, int capacity = 8192)
     {
         _shard = shard;
         _sink = sink;
+        _counters = counters;
+        _firstDevice = new int[shard.Households.Count];
+        int devices = 0;
+        for (int h = 0; h < _firstDevice.Length; h++)
+        {
+            _firstDevice[h] = devices;
+            devices += shard.Households[h].Devices.Count;
+        }
+        _windows = new SequenceWindow[devices];
         _queue = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -57,6 +73,13 @@ internal sealed class ShardWorker : IAsyncDisposable
                     _shard.Run(0, static (engine, _) => engine.Advance());
                     continue;
                 }
+                if (IsDuplicate(work))
+                {
+                    // Already stored and applied when it first came: settle it at once.
+                    _counters.Duplicate();
+                    work.Settlement?.Complete(Task.CompletedTask);
+                    continue;
+                }
                 try
                 {
                     _shard.Run(work, static (engine, w) => engine.Process(w.Event));
@@ -70,6 +93,18 @@ internal sealed class ShardWorker : IAsyncDisposable
                 }
             }
         }
+    }
+
+    private bool IsDuplicate(in ShardWork work)
+    {
+        var point = work.Point;
+        if ((point.Fields & PointFields.Seq) == 0)
+        {
+            return false;
+        }
+        long? deviceTime = (point.Fields & PointFields.DeviceTime) != 0 ? point.TimestampMs : null;
+        ref var window = ref _windows[_firstDevice[work.Event.Household] + work.Event.Device];
+        return window.Observe(point.Seq, deviceTime) == SequenceVerdict.Duplicate;
     }
 
     public async ValueTask DisposeAsync()
