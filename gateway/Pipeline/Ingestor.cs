@@ -1,0 +1,126 @@
+using System.Buffers;
+using LightsOn.Gateway.Ingest;
+using LightsOn.Gateway.Mqtt;
+using MQTTnet;
+using MQTTnet.Server;
+
+namespace LightsOn.Gateway.Pipeline;
+
+/// <summary>
+/// Takes each device message from the broker (embedded or external), decodes it on the
+/// connection's own thread, hands it to its household's shard, and settles it with the broker
+/// only once storage has it: a PUBACK for a message that is not durable is never sent. Bad
+/// messages are counted, logged once per device per interval, republished with their reason on
+/// the dead-letter topic, and acknowledged (a bad message redelivered forever would stall the
+/// device's session).
+/// </summary>
+internal sealed class Ingestor(
+    TelemetryDecoder decoder,
+    IReadOnlyList<ShardWorker> shards,
+    IngestCounters counters,
+    RejectionLogLimiter rejectionLog,
+    GatewayClock clock,
+    string root)
+{
+    private IMqttPublisher? _publisher;
+
+    /// <summary>Where dead letters go: the broker the messages came from.</summary>
+    public void UsePublisher(IMqttPublisher publisher) => _publisher = publisher;
+
+    /// <summary>Embedded broker: the PUBACK goes out when this returns, so it returns only once the message is durable.</summary>
+    public async Task OnEmbeddedPublishAsync(InterceptingPublishEventArgs args)
+    {
+        // Device telemetry ends here: it is not routed to other subscribers.
+        args.ProcessPublish = false;
+        var message = args.ApplicationMessage;
+        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs))
+        {
+            await DeadLetterAsync(message.Topic, message.Payload, rejection, receivedAtMs, args.CancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var waiter = PublishWaiter.For(args.SessionItems);
+        try
+        {
+            var pending = waiter.Arm();
+            await shards[decoded.Shard].EnqueueAsync(ShardWork.Message(decoded.Point, decoded.Event, waiter), args.CancellationToken).ConfigureAwait(false);
+            var durable = await pending.ConfigureAwait(false);
+            await durable.ConfigureAwait(false);
+        }
+        catch (Exception) when (!args.CancellationToken.IsCancellationRequested)
+        {
+            // Not durable: no PUBACK. Closing the connection makes the device send it again.
+            counters.NotDurableOnce();
+            args.CloseConnection = true;
+        }
+    }
+
+    /// <summary>External broker: queue and return at once; the acknowledgement follows when the batch is durable.</summary>
+    public async Task OnExternalMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        var message = args.ApplicationMessage;
+        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs))
+        {
+            await DeadLetterAsync(message.Topic, message.Payload, rejection, receivedAtMs, CancellationToken.None).ConfigureAwait(false);
+            await args.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+        await shards[decoded.Shard].EnqueueAsync(ShardWork.Message(decoded.Point, decoded.Event, new ExternalAcknowledgement(args, counters)), CancellationToken.None)
+            .ConfigureAwait(false);
+    }
+
+    private bool TryDecode(string topic, in ReadOnlySequence<byte> payload, out DecodedMessage decoded, out Rejection rejection, out long receivedAtMs)
+    {
+        counters.MessageIn();
+        // Device times are read on the rules' clock, the demo clock included (design.md).
+        receivedAtMs = clock.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (decoder.TryDecode(topic, payload, receivedAtMs, out decoded, out rejection))
+        {
+            return true;
+        }
+        counters.Rejected(rejection.Reason);
+        rejectionLog.Report(topic, rejection);
+        return false;
+    }
+
+    private Task DeadLetterAsync(string topic, in ReadOnlySequence<byte> payload, in Rejection rejection, long receivedAtMs, CancellationToken cancellationToken)
+    {
+        if (_publisher is null)
+        {
+            return Task.CompletedTask;
+        }
+        var body = DeadLetter.Format(rejection, topic, receivedAtMs, payload, decoder.Options.MaxPayloadBytes);
+        return _publisher.PublishAsync(DeadLetter.TopicOf(root, rejection.Reason), body, cancellationToken);
+    }
+
+    private sealed class ExternalAcknowledgement(MqttApplicationMessageReceivedEventArgs args, IngestCounters counters) : IMessageSettlement
+    {
+        public void Complete(Task durable) =>
+            durable.ContinueWith(static (t, state) =>
+            {
+                var self = (ExternalAcknowledgement)state!;
+                if (t.IsCompletedSuccessfully)
+                {
+                    _ = self.AcknowledgeAsync();
+                }
+                else
+                {
+                    self.Fail(t.Exception!);
+                }
+            }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        // Left unacknowledged, the broker delivers it again when the session resumes.
+        public void Fail(Exception error) => counters.NotDurableOnce();
+
+        private async Task AcknowledgeAsync()
+        {
+            try
+            {
+                await args.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                counters.NotDurableOnce();
+            }
+        }
+    }
+}
