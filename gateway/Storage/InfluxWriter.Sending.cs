@@ -13,14 +13,15 @@ internal sealed partial class InfluxWriter
     private readonly CancellationTokenSource _background = new();
     private Task _flusher = Task.CompletedTask;
     private Task _replayer = Task.CompletedTask;
+    private Task _creator = Task.CompletedTask;
     private int _unreachable;
     private int _started;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
-            return;
+            return Task.CompletedTask;
         }
         _logger.InfluxWriterStarting(_options.Api.ToString(), _http.WriteUri.GetLeftPart(UriPartial.Path), _options.BatchSize, _options.Concurrency, _spool is not null);
         lock (_gate)
@@ -44,8 +45,14 @@ internal sealed partial class InfluxWriter
             }
         }
 
-        // Not fatal: the gateway must come up while InfluxDB is down (the spool covers it),
-        // and a write that finds the database missing creates it then.
+        // In the background, and not fatal: the gateway must come up while InfluxDB is down
+        // (the spool covers it), and a write that finds the database missing creates it then.
+        _creator = Task.Run(() => CreateDatabaseAsync(_background.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
         var created = await _http.CreateDatabaseAsync(cancellationToken).ConfigureAwait(false);
         if (created.Outcome != InfluxOutcome.Written)
         {
@@ -88,7 +95,7 @@ internal sealed partial class InfluxWriter
         await _background.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_flusher, _replayer).ConfigureAwait(false);
+            await Task.WhenAll(_flusher, _replayer, _creator).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

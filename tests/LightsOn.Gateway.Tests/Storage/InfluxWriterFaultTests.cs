@@ -37,6 +37,8 @@ public sealed class InfluxWriterFaultTests : IAsyncLifetime
 
         await Task.WhenAll(await test.Writer.AppendAsync(points[0]), await test.Writer.AppendAsync(points[1]));
 
+        // The database is created in the background at start, so the start does not wait for InfluxDB.
+        await TestWriter.EventuallyAsync(() => Task.FromResult(_server.Requests.Any(r => r.PathAndQuery.StartsWith("/query", StringComparison.Ordinal))), "CREATE DATABASE");
         var create = Assert.Single(_server.Requests, r => r.PathAndQuery.StartsWith("/query", StringComparison.Ordinal));
         Assert.Equal("POST", create.Method);
         Assert.Equal("/query?q=CREATE%20DATABASE%20%22lightson%22", create.PathAndQuery);
@@ -94,7 +96,10 @@ public sealed class InfluxWriterFaultTests : IAsyncLifetime
         _server.Respond = r => !r.PathAndQuery.StartsWith("/write", StringComparison.Ordinal) ? 200
             : Interlocked.Increment(ref writes) <= 2 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status204NoContent;
         var spool = new InMemoryBatchSpool();
-        await using var test = await TestWriter.StartAsync(TestWriter.Options(_server.Url, "lightson"), spool);
+        var options = TestWriter.Options(_server.Url, "lightson");
+        // A budget no slow machine runs out of: this test is about retrying, not spooling.
+        options.RetryBudget = TimeSpan.FromSeconds(30);
+        await using var test = await TestWriter.StartAsync(options, spool);
 
         await await test.Writer.AppendAsync(Door(H, T0, true));
 
