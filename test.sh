@@ -4,6 +4,29 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# The storage tests start Debian's influxd (InfluxDB 1.x) themselves, on free ports.
+install_influxdb() {
+  command -v influxd >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "influxd is missing: install it with 'sudo apt-get install influxdb' (the storage tests will fail without it)" >&2
+    return 0
+  fi
+  echo "Installing influxdb (apt-get)..."
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq influxdb >/dev/null ||
+    echo "apt-get could not install influxdb" >&2
+  # The package may start its own service on the default port 8086; the tests need none.
+  service influxdb stop >/dev/null 2>&1 || true
+  local pid
+  for pid in $(pgrep -x influxd 2>/dev/null); do
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '/etc/influxdb/influxdb.conf'; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
+  return 0
+}
+install_influxdb
+
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
