@@ -47,4 +47,37 @@ internal static partial class LogMessages
 
     [LoggerMessage(1401, LogLevel.Warning, "Rejected device message ({Reason}) on {Topic}: {Detail}; {Suppressed} more from this source not logged since its last line")]
     public static partial void MessageRejected(this ILogger logger, string reason, string topic, string detail, long suppressed);
+
+    [LoggerMessage(1501, LogLevel.Information, "InfluxDB {Api} writer: {WriteUrl}, batches of up to {BatchSize} points, {Concurrency} in flight, spool {HasSpool}")]
+    public static partial void InfluxWriterStarting(this ILogger logger, string api, string writeUrl, int batchSize, int concurrency, bool hasSpool);
+
+    [LoggerMessage(1502, LogLevel.Warning, "InfluxDB database not created at start ({Reason}); a write that finds it missing creates it")]
+    public static partial void InfluxDatabaseNotCreated(this ILogger logger, string reason);
+
+    [LoggerMessage(1503, LogLevel.Warning, "InfluxDB database is missing; creating it")]
+    public static partial void InfluxDatabaseMissing(this ILogger logger);
+
+    [LoggerMessage(1504, LogLevel.Warning, "InfluxDB refused a batch of {Points} points (HTTP {Status}); not retried")]
+    public static partial void InfluxBatchRejected(this ILogger logger, int points, int status);
+
+    [LoggerMessage(1505, LogLevel.Warning, "InfluxDB unreachable ({Reason}); batches are retried, then spooled")]
+    public static partial void InfluxUnreachable(this ILogger logger, string reason);
+
+    [LoggerMessage(1506, LogLevel.Information, "InfluxDB reachable again")]
+    public static partial void InfluxReachable(this ILogger logger);
+
+    [LoggerMessage(1507, LogLevel.Debug, "A batch of {Points} points went to the spool after {Budget} of retries")]
+    public static partial void InfluxBatchSpooled(this ILogger logger, int points, TimeSpan budget);
+
+    [LoggerMessage(1508, LogLevel.Error, "A batch of {Points} points could not be spooled; retrying InfluxDB and the spool")]
+    public static partial void SpoolAppendFailed(this ILogger logger, int points, Exception exception);
+
+    [LoggerMessage(1509, LogLevel.Information, "Replayed {Batches} spooled batches into InfluxDB")]
+    public static partial void SpoolReplayed(this ILogger logger, long batches);
+
+    [LoggerMessage(1510, LogLevel.Error, "A batch of {Points} points was not stored")]
+    public static partial void InfluxBatchLost(this ILogger logger, int points, Exception exception);
+
+    [LoggerMessage(1511, LogLevel.Error, "Spool replay failed; retrying")]
+    public static partial void SpoolReplayFailed(this ILogger logger, Exception exception);
 }
