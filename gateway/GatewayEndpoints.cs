@@ -1,3 +1,7 @@
+using LightsOn.Gateway.Pipeline;
+using LightsOn.Gateway.Spool;
+using LightsOn.Gateway.Storage;
+
 namespace LightsOn.Gateway;
 
 internal static class GatewayEndpoints
@@ -5,6 +9,21 @@ internal static class GatewayEndpoints
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => HealthStatus.Ok);
+        endpoints.MapGet("/readyz", (IngestService ingest, InfluxWriter writer, Storage.IBatchSpool spool) =>
+        {
+            long spooled = spool is WriterSpool disk ? disk.Disk.Batches : 0;
+            var status = new ReadinessStatus(
+                ingest.BrokerReady ? "ready" : "not-ready",
+                ingest.BrokerReady ? "up" : "down",
+                ingest.BrokerMode,
+                writer.IsReachable ? "up" : "down (spooling)",
+                spooled);
+            return Results.Json(status, GatewayJsonContext.Default.ReadinessStatus,
+                statusCode: ingest.BrokerReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, Storage.IBatchSpool spool) =>
+            Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk),
+                "text/plain; version=0.0.4; charset=utf-8"));
 
         // Registry data only: engine state (last activity, open alerts) needs the shard's
         // thread and comes with the full household view.

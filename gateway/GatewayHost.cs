@@ -1,3 +1,8 @@
+using LightsOn.Gateway.Mqtt;
+using LightsOn.Gateway.Pipeline;
+using LightsOn.Gateway.Spool;
+using LightsOn.Gateway.Storage;
+using LightsOn.Rules;
 using Microsoft.Extensions.Options;
 
 namespace LightsOn.Gateway;
@@ -36,17 +41,43 @@ internal static class GatewayHost
         services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClockOptions>, ClockOptionsValidator>();
         services.AddSingleton(GatewayClock.Create);
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddSpoolOptions();
+        services.AddSingleton<Storage.IBatchSpool>(OpenSpool);
 
-        // Started in this order: the shards are built over the registry just loaded.
+        services.AddSingleton(sp => new AlertLog(sp.GetRequiredService<ILogger<AlertLog>>()));
+        services.AddSingleton(sp => new AlertDispatcher(sp.GetRequiredService<AlertLog>(), sp.GetRequiredService<IOptions<MqttOptions>>().Value.Root));
+        services.AddSingleton<IAlertObserver>(sp => sp.GetRequiredService<AlertDispatcher>());
+        services.AddSingleton<IngestCounters>();
+
+        // Started in this order, stopped in reverse: the shards are built over the registry
+        // just loaded; storage is up before the broker lets the first message in; at shutdown
+        // the broker stops taking messages before the shards drain into storage.
         services.AddSingleton<RegistryStore>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryStore>());
         services.AddSingleton<RulesShards>();
         services.AddHostedService(sp => sp.GetRequiredService<RulesShards>());
+        services.AddInfluxStorage();
+        services.AddSingleton<IngestService>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapGatewayEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Opens the on-disk spool once, when storage is first built at start: it reads and repairs
+    /// the files a previous run left, so a start with a spool that cannot be opened fails there,
+    /// naming <c>Spool:Path</c>.
+    /// </summary>
+    private static WriterSpool OpenSpool(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<SpoolOptions>>().Value;
+        var logger = services.GetRequiredService<ILogger<DiskSpool>>();
+        return new WriterSpool(DiskSpool.OpenAsync(options, logger).GetAwaiter().GetResult());
     }
 }

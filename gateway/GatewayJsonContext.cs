@@ -5,5 +5,6 @@ namespace LightsOn.Gateway;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(ReadinessStatus))]
 [JsonSerializable(typeof(IReadOnlyList<HouseholdSummary>))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

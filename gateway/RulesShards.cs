@@ -6,7 +6,7 @@ namespace LightsOn.Gateway;
 /// Splits the registry's households over one rules shard per core, by a stable hash of the
 /// household id (<see cref="ShardMap"/>), and creates the shards when the gateway starts.
 /// </summary>
-internal sealed class RulesShards(RegistryStore registry, GatewayClock clock, ILoggerFactory loggers) : IHostedService
+internal sealed class RulesShards(RegistryStore registry, GatewayClock clock, IAlertObserver observer, ILoggerFactory loggers) : IHostedService
 {
     private readonly ILogger _logger = loggers.CreateLogger<RulesShards>();
     private RulesShard[] _shards = [];
@@ -30,7 +30,6 @@ internal sealed class RulesShards(RegistryStore registry, GatewayClock clock, IL
             slices[ShardMap.ShardOf(household.Id, count)].Add(household);
         }
 
-        var observer = new AlertLog(loggers.CreateLogger<AlertLog>());
         var shards = new RulesShard[count];
         for (int s = 0; s < count; s++)
         {

@@ -19,7 +19,7 @@ namespace LightsOn.Gateway.Storage;
 /// <para>Memory is bounded: there are <c>Concurrency + 1</c> batch buffers, reused. When all of
 /// them are full or in flight, appends wait (backpressure) instead of allocating more.</para>
 /// </remarks>
-internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable
+internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, Pipeline.IPointSink, Pipeline.IAlertStore
 {
     private readonly InfluxOptions _options;
     private readonly ILogger<InfluxWriter> _logger;

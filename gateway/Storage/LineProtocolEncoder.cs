@@ -125,7 +125,7 @@ internal static class LineProtocolEncoder
         };
         string? outcome = alert.Outcome?.ToWire();
         int size = FixedBytes + MaxEscapedBytes(community) + MaxEscapedBytes(household) + MaxEscapedBytes(alert.Id)
-            + MaxEscapedBytes(by) + MaxEscapedBytes(outcome) + MaxEscapedBytes(alert.Note);
+            + MaxEscapedBytes(by) + MaxEscapedBytes(outcome) + MaxEscapedBytes(alert.Note) + MaxEscapedBytes(alert.Device);
         var line = new LineWriter(output.GetSpan(size));
         line.Raw("alert,community="u8);
         line.Tag(community);
@@ -158,6 +158,13 @@ internal static class LineProtocolEncoder
         {
             line.Field(ref first, "note="u8);
             line.String(alert.Note);
+        }
+        // The device an alert is about (a door left open, an offline sensor): a restart needs it
+        // to restore per-device alerts.
+        if (alert.Device is not null)
+        {
+            line.Field(ref first, "device="u8);
+            line.String(alert.Device);
         }
         line.Raw((byte)' ');
         line.Integer(TicksToUnixMs(alert.UpdatedAt != 0 ? alert.UpdatedAt : alert.RaisedAt));

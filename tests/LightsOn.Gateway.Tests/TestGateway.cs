@@ -46,8 +46,16 @@ internal sealed class TestGateway : IAsyncDisposable
     }
 
     /// <summary>The gateway as <see cref="StartAsync"/> builds it, not started: for start failures.</summary>
+    /// <remarks>
+    /// Defaults that keep tests apart: a free port for the embedded broker and a spool folder of
+    /// its own. A setting given by the test comes later and wins.
+    /// </remarks>
     public static WebApplication Build(CapturingLoggerProvider logs, FakeTimeProvider time, params string[] settings) =>
-        GatewayHost.Build(["--urls=http://127.0.0.1:0", .. settings], builder =>
+        GatewayHost.Build([
+            "--urls=http://127.0.0.1:0",
+            $"--Mqtt:Port={Fixtures.FreePort.Next()}",
+            $"--Spool:Path={Directory.CreateTempSubdirectory("lightson-spool-").FullName}",
+            .. settings], builder =>
         {
             builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
             builder.Services.AddSingleton(new GatewayClock(time));
