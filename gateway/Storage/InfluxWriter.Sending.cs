@@ -23,7 +23,7 @@ internal sealed partial class InfluxWriter
         {
             return Task.CompletedTask;
         }
-        _logger.InfluxWriterStarting(_options.Api.ToString(), _http.WriteUri.GetLeftPart(UriPartial.Path), _options.BatchSize, _options.Concurrency, _spool is not null);
+        _logger.InfluxWriterStarting(_options.Api.ToString(), $"{_http.WriteUri.Scheme}://{_http.WriteUri.Authority}{_http.WriteUri.AbsolutePath}", _options.BatchSize, _options.Concurrency, _spool is not null);
         lock (_gate)
         {
             if (_current is null && _free.Reader.TryRead(out var first))

@@ -141,6 +141,35 @@ public sealed class InfluxWriterFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Appending_to_a_batch_allocates_nothing_per_point()
+    {
+        var options = TestWriter.Options(_server.Url, "lightson");
+        options.FlushInterval = TimeSpan.FromMinutes(1);
+        options.BatchSize = 10_000;
+        await using var test = await TestWriter.StartAsync(options);
+        var points = new[] { Door(H, T0, true, 1), Light(H, T0, true, 3.5, 2), Status(H, 1, T0, 55, -70, 4) };
+        var first = await test.Writer.AppendAsync(points[0]);
+        // The least of several rounds: JIT tiering may allocate once while the code warms up;
+        // a per-point allocation would show in every round.
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                var appended = test.Writer.AppendAsync(points[i % points.Length]);
+                Assert.True(appended.IsCompletedSuccessfully);
+                Assert.Same(first, await appended);
+            }
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, allocated);
+        await test.Writer.FlushAsync();
+        Assert.Equal(5001, test.Writer.Metrics.PointsWritten);
+    }
+
+    [Fact]
     public async Task A_batch_that_does_not_fill_is_sent_once_its_first_point_is_FlushInterval_old()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddMilliseconds(T0));
