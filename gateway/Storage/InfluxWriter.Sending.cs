@@ -104,8 +104,36 @@ internal sealed partial class InfluxWriter
 
     private async Task SendLoopAsync()
     {
-        await foreach (var batch in _ready.Reader.ReadAllAsync().ConfigureAwait(false))
+        var ready = _ready.Reader;
+        while (true)
         {
+            lock (_gate)
+            {
+                // Group commit: a sender with nothing to do takes the batch being filled now
+                // instead of at its flush time, so a lone message is durable in one round trip
+                // and, under load, batches grow to whatever arrived while the senders were busy.
+                if (_current is { Count: > 0 } filling)
+                {
+                    Seal(filling);
+                }
+                else
+                {
+                    _idleSenders++;
+                }
+            }
+            bool more = await ready.WaitToReadAsync().ConfigureAwait(false);
+            lock (_gate)
+            {
+                _idleSenders = Math.Max(0, _idleSenders - 1);
+            }
+            if (!more)
+            {
+                return;
+            }
+            if (!ready.TryRead(out var batch))
+            {
+                continue;
+            }
             try
             {
                 await SettleAsync(batch).ConfigureAwait(false);

@@ -34,6 +34,9 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
 
     // _current is the batch being filled; null while every buffer is full or in flight.
     private WriteBatch? _current;
+
+    // Senders waiting for a batch (under _gate): while one waits, a first point is sent at once.
+    private int _idleSenders;
     private long _generation;
     private bool _closed;
 
@@ -137,6 +140,13 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         var done = batch.Completion.Task;
         if (++batch.Count == 1)
         {
+            if (_idleSenders > 0)
+            {
+                // Reserve the idle sender, so the points right behind this one fill the next batch.
+                _idleSenders--;
+                Seal(batch);
+                return done;
+            }
             batch.OpenedAt = _time.GetTimestamp();
             _flushArmed.Release();
         }

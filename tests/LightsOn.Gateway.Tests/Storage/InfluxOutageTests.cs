@@ -25,11 +25,19 @@ public sealed class InfluxOutageTests(ITestOutputHelper output) : IAsyncLifetime
         var households = Enumerable.Range(0, 20).Select(i => Household($"h{i:D4}")).ToArray();
 
         int appended = 0;
+        // The stream holds at two thirds until InfluxDB is back, so it spans the outage.
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var producer = Task.Run(async () =>
         {
             var pending = new HashSet<Task>();
             for (int n = 0; n < total; n++)
             {
+                if (n == 2 * total / 3)
+                {
+                    await Task.WhenAll(pending);
+                    pending.Clear();
+                    await resume.Task;
+                }
                 pending.Add(await test.Writer.AppendAsync(Light(households[n % households.Length], T0 + n, on: n % 3 == 0, lux: n / 10.0, seq: n)));
                 Volatile.Write(ref appended, n + 1);
                 if (n % 50 == 49)
@@ -49,6 +57,7 @@ public sealed class InfluxOutageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(test.Writer.IsReachable);
         Assert.False(producer.IsCompleted, "The stream must still be running when InfluxDB comes back.");
         await _influx.StartAsync();
+        resume.SetResult();
         await producer;
 
         await TestWriter.EventuallyAsync(async () => spool.IsEmpty && await _influx.CountAsync("telemetry") >= total, "every point in InfluxDB", seconds: 30);
