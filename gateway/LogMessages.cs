@@ -80,4 +80,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(1511, LogLevel.Error, "Spool replay failed; retrying")]
     public static partial void SpoolReplayFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(1801, LogLevel.Information, "Rebuilt the state of {Households} households from InfluxDB, known until {KnownUntil:O}; deadlines past since then fire now")]
+    public static partial void StateRecovered(this ILogger logger, int households, DateTimeOffset knownUntil);
+
+    [LoggerMessage(1802, LogLevel.Warning, "Starting without state from InfluxDB: {Reason}")]
+    public static partial void RecoverySkipped(this ILogger logger, string reason);
 }

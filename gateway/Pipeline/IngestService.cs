@@ -20,9 +20,20 @@ internal sealed class IngestService(
     AlertDispatcher alerts,
     IngestCounters counters,
     GatewayClock clock,
+    IOptions<InfluxOptions> influx,
+    IBatchSpool spool,
     ILoggerFactory loggers) : IHostedService
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+
+    // How far back a restart looks for the state it rebuilds; longer than any rule's window.
+    private static readonly TimeSpan RecoveryLookBack = TimeSpan.FromDays(8);
+
+    // A spool that InfluxDB has not taken back by then is left to drain later: the state rebuilt
+    // misses what it holds, which at worst raises an alert a replayed point would have prevented.
+    private static readonly TimeSpan SpoolDrainWait = TimeSpan.FromSeconds(10);
+
+    private readonly ILogger _logger = loggers.CreateLogger<IngestService>();
 
     private ShardWorker[] _workers = [];
     private EmbeddedBroker? _broker;
@@ -38,6 +49,7 @@ internal sealed class IngestService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var mqtt = options.Value;
+        await RecoverAsync(cancellationToken).ConfigureAwait(false);
         var directory = DeviceDirectory.ForShards(registry.Registry, shards.Shards.Count);
         var decoder = new TelemetryDecoder(directory, new TelemetryDecoderOptions { Root = mqtt.Root });
         _workers = new ShardWorker[shards.Shards.Count];
@@ -70,6 +82,56 @@ internal sealed class IngestService(
         {
             await _client!.StartAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Rebuilds each shard's state from InfluxDB (after the spool has drained into it), so the
+    /// first tick fires every deadline that fell due while the gateway was down. Without
+    /// InfluxDB the shards start fresh, and say so in the log.
+    /// </summary>
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        if (influx.Value.Api != InfluxApi.V1)
+        {
+            _logger.RecoverySkipped("the InfluxDB 2.x/3.x API has no InfluxQL endpoint here");
+            return;
+        }
+        var started = TimeProvider.System.GetTimestamp();
+        while (!spool.IsEmpty && TimeProvider.System.GetElapsedTime(started) < SpoolDrainWait)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+        RecoveredState state;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(influx.Value.Url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+            state = await new StateRecovery(http, influx.Value.Database)
+                .LoadAsync(clock.Time.GetUtcNow().UtcTicks, RecoveryLookBack, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            _logger.RecoverySkipped(e.Message);
+            return;
+        }
+        long knownUntilMs = state.KnownUntilMs();
+        if (knownUntilMs == 0)
+        {
+            return;
+        }
+        long knownUntil = DateTime.UnixEpoch.Ticks + knownUntilMs * TimeSpan.TicksPerMillisecond;
+        int restored = 0;
+        foreach (var shard in shards.Shards)
+        {
+            for (int i = 0; i < shard.Households.Count; i++)
+            {
+                if (state.TryGetCheckpoint(shard.Households[i], knownUntil, out var checkpoint))
+                {
+                    shard.Run((i, checkpoint), static (engine, s) => engine.Restore(s.i, s.checkpoint));
+                    restored++;
+                }
+            }
+        }
+        _logger.StateRecovered(restored, new DateTimeOffset(knownUntil, TimeSpan.Zero));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -27,11 +27,17 @@ internal sealed class TestGateway : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public HttpClient Http { get; }
 
+    /// <summary>The embedded broker's port.</summary>
+    public int MqttPort => App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightsOn.Gateway.Mqtt.MqttOptions>>().Value.Port;
+
+    public static Task<TestGateway> StartAsync(params string[] settings) => StartAtAsync(StartTime, settings);
+
+    /// <param name="start">Where the rules' fake clock starts (a restart later in time, say).</param>
     /// <param name="settings">Command-line settings such as <c>--Registry:Path=…</c>.</param>
-    public static async Task<TestGateway> StartAsync(params string[] settings)
+    public static async Task<TestGateway> StartAtAsync(DateTimeOffset start, params string[] settings)
     {
         var logs = new CapturingLoggerProvider();
-        var time = new FakeTimeProvider(StartTime);
+        var time = new FakeTimeProvider(start);
         var app = Build(logs, time, settings);
         try
         {

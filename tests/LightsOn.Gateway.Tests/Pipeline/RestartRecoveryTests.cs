@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using LightsOn.Gateway.Tests.Fixtures;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace LightsOn.Gateway.Tests.Pipeline;
+
+/// <summary>
+/// A restart rebuilds the rules' state from InfluxDB: a deadline that fell due while the
+/// gateway was down fires right after it comes back, and one not yet due does not.
+/// </summary>
+public sealed class RestartRecoveryTests : IAsyncLifetime
+{
+    private readonly InfluxDbServer _influx = new();
+    private string _folder = "";
+    private string _registryPath = "";
+
+    public async Task InitializeAsync()
+    {
+        await _influx.StartAsync();
+        _folder = Directory.CreateTempSubdirectory("lightson-restart-").FullName;
+        _registryPath = Path.Combine(_folder, "registry.json");
+        // Heartbeats are out of the picture (a week), so only the activity rules speak.
+        await File.WriteAllTextAsync(_registryPath, """
+            {"communities":[{"id":"c1"}],"households":[
+              {"id":"quiet","community":"c1","risk":"high","policy":{"heartbeatMinutes":10080},
+               "devices":[{"id":"m1","kind":"motion"}]},
+              {"id":"active","community":"c1","risk":"high","policy":{"heartbeatMinutes":10080},
+               "devices":[{"id":"m1","kind":"motion"}]}]}
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _influx.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_inactivity_deadline_that_expired_while_the_gateway_was_down_fires_right_after_restart()
+    {
+        // First life, Monday 15:00 Shanghai: "quiet" moves at 14:00, "active" at 14:59.
+        var monday = TestGateway.StartTime;
+        await using (var first = await StartAsync(monday))
+        {
+            using var device = await ConnectAsync(first.MqttPort);
+            await PublishAsync(device, "lightson/c1/quiet/motion/m1", monday.AddHours(-1), 1);
+            await PublishAsync(device, "lightson/c1/active/motion/m1", monday.AddMinutes(-1), 1);
+            Assert.Equal(2, await _influx.CountAsync("telemetry"));
+        }
+
+        // Down for 11 h 30 min: "quiet" has been still for 12 h 30 min (high risk: 12 h),
+        // "active" for 11 h 31 min.
+        await using var second = await StartAsync(monday.AddHours(11.5));
+        var alerts = await WatchAlertsAsync(second.MqttPort);
+
+        await WaitUntilAsync(() => alerts.Any(a => a.Kind == "inactivity"));
+        var inactivity = Assert.Single(alerts, a => a.Kind == "inactivity");
+        Assert.Equal("quiet", inactivity.Household);
+        Assert.DoesNotContain(alerts, a => a.Household == "active" && a.Kind == "inactivity");
+    }
+
+    private Task<TestGateway> StartAsync(DateTimeOffset start) =>
+        TestGateway.StartAtAsync(start,
+            $"--Registry:Path={_registryPath}",
+            $"--Influx:Url={_influx.Url}",
+            $"--Spool:Path={Path.Combine(_folder, "spool")}");
+
+    private static async Task<ConcurrentQueue<(string Kind, string Household)>> WatchAlertsAsync(int port)
+    {
+        var alerts = new ConcurrentQueue<(string Kind, string Household)>();
+        var watcher = await ConnectAsync(port);
+        watcher.ApplicationMessageReceivedAsync += args =>
+        {
+            var json = JsonDocument.Parse(args.ApplicationMessage.ConvertPayloadToString()).RootElement;
+            if (json.GetProperty("change").GetString() == "raised")
+            {
+                alerts.Enqueue((json.GetProperty("kind").GetString()!, json.GetProperty("household").GetString()!));
+            }
+            return Task.CompletedTask;
+        };
+        await watcher.SubscribeAsync("lightson/alerts/#", MqttQualityOfServiceLevel.AtLeastOnce);
+        return alerts;
+    }
+
+    private static async Task<IMqttClient> ConnectAsync(int port)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(Guid.NewGuid().ToString("N")).Build());
+        return client;
+    }
+
+    private static Task PublishAsync(IMqttClient client, string topic, DateTimeOffset ts, long seq) =>
+        client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(Encoding.UTF8.GetBytes($"{{\"ts\":{ts.ToUnixTimeMilliseconds()},\"seq\":{seq},\"motion\":true}}"))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(50);
+        }
+    }
+}
