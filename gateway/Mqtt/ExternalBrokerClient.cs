@@ -25,6 +25,10 @@ internal sealed class ExternalBrokerClient : IMqttPublisher, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _connectLoop;
 
+    // Set once the session has its subscription; readiness waits for it, since a message
+    // published between CONNECT and SUBSCRIBE of a new session is queued for nobody.
+    private bool _subscribed;
+
     public ExternalBrokerClient(MqttOptions options, Func<MqttApplicationMessageReceivedEventArgs, Task> ingest, ILogger logger)
     {
         _options = options;
@@ -45,7 +49,8 @@ internal sealed class ExternalBrokerClient : IMqttPublisher, IAsyncDisposable
         };
     }
 
-    public bool IsConnected => _client.IsConnected;
+    /// <summary>Connected and subscribed: messages published from now on are queued for the gateway.</summary>
+    public bool IsConnected => _client.IsConnected && Volatile.Read(ref _subscribed);
 
     public string TopicFilter =>
         (string.IsNullOrWhiteSpace(_options.SharedGroup) ? "" : $"$share/{_options.SharedGroup}/") + _options.Root + "/+/+/+/+";
@@ -84,6 +89,7 @@ internal sealed class ExternalBrokerClient : IMqttPublisher, IAsyncDisposable
                         .WithTopicFilter(TopicFilter, MqttQualityOfServiceLevel.AtLeastOnce)
                         .Build(), _stopping.Token).ConfigureAwait(false);
                 }
+                Volatile.Write(ref _subscribed, true);
                 _logger.BrokerConnected( _options.Host!, _options.Port, result.IsSessionPresent);
                 return;
             }
