@@ -9,7 +9,8 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
     {
         var errors = new List<string>();
         bool embedded = string.Equals(options.Mode, MqttOptions.Embedded, StringComparison.OrdinalIgnoreCase);
-        if (!embedded && !string.Equals(options.Mode, MqttOptions.External, StringComparison.OrdinalIgnoreCase))
+        bool external = string.Equals(options.Mode, MqttOptions.External, StringComparison.OrdinalIgnoreCase);
+        if (!embedded && !external)
         {
             errors.Add($"Mqtt:Mode must be '{MqttOptions.Embedded}' or '{MqttOptions.External}', not '{options.Mode}'.");
         }
@@ -21,9 +22,17 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         {
             errors.Add($"Mqtt:BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0, not '{options.BindAddress}'.");
         }
-        if (!embedded && string.IsNullOrWhiteSpace(options.Host))
+        if (external && string.IsNullOrWhiteSpace(options.Host))
         {
             errors.Add("Mqtt:Host is required when Mqtt:Mode is external.");
+        }
+        if (external && string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            errors.Add("Mqtt:ClientId must not be empty: the broker keeps the gateway's session under it.");
+        }
+        if (options.ReceiveMaximum == 0)
+        {
+            errors.Add("Mqtt:ReceiveMaximum must be 1 to 65535 (MQTT 5 forbids 0).");
         }
         if (string.IsNullOrWhiteSpace(options.Root) || options.Root.AsSpan().IndexOfAny("/+#$") >= 0)
         {

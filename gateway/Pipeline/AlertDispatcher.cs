@@ -16,6 +16,7 @@ namespace LightsOn.Gateway.Pipeline;
 /// </remarks>
 internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
 {
+    private const int PublishAttempts = 5;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AlertLog _log;
     private readonly string _root;
@@ -58,17 +59,46 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
     {
         await foreach (var pending in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            // Stored whatever the broker does: the alert record must not depend on delivery.
+            try
+            {
+                await _store!.AppendAlertAsync(pending.Record, pending.Community, pending.Household).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Storage has stopped (shutdown): the alert event is still published below.
+            }
+            if (await TryPublishAsync(pending).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref _published);
+            }
+            else
+            {
+                Interlocked.Increment(ref _failed);
+            }
+        }
+    }
+
+    private async Task<bool> TryPublishAsync(Pending pending)
+    {
+        // A few quick tries ride out a broker reconnecting (external mode); an alert that still
+        // cannot be published is counted in /metrics, and its stored point keeps the record.
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (int attempt = 1; ; attempt++)
+        {
             try
             {
                 await _publisher!.PublishAsync(pending.Topic, pending.Json, CancellationToken.None).ConfigureAwait(false);
-                await _store!.AppendAlertAsync(pending.Record, pending.Community, pending.Household).ConfigureAwait(false);
-                Interlocked.Increment(ref _published);
+                return true;
+            }
+            catch (Exception) when (attempt < PublishAttempts)
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                delay *= 2;
             }
             catch (Exception)
             {
-                // The broker may be away (external mode); the alert point is still stored when
-                // possible, and the failure is visible in the metrics.
-                Interlocked.Increment(ref _failed);
+                return false;
             }
         }
     }

@@ -36,6 +36,7 @@ internal sealed class IngestService(
     private readonly ILogger _logger = loggers.CreateLogger<IngestService>();
 
     private ShardWorker[] _workers = [];
+    private Ingestor? _ingestor;
     private EmbeddedBroker? _broker;
     private ExternalBrokerClient? _client;
 
@@ -59,7 +60,7 @@ internal sealed class IngestService(
         }
         // Rejections are logged on real time: the limit is about log volume, not the rules.
         var rejectionLog = new RejectionLogLimiter(loggers.CreateLogger<Ingestor>(), TimeProvider.System);
-        var ingestor = new Ingestor(decoder, _workers, counters, rejectionLog, clock, mqtt.Root);
+        var ingestor = _ingestor = new Ingestor(decoder, _workers, counters, rejectionLog, clock, mqtt.Root);
 
         IMqttPublisher publisher;
         if (mqtt.IsEmbedded)
@@ -136,6 +137,14 @@ internal sealed class IngestService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Intake first; then what was taken drains into storage and its alerts go out while the
+        // broker can still carry them; the broker goes last.
+        _ingestor?.StopAccepting();
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+        await alerts.DisposeAsync().ConfigureAwait(false);
         if (_broker is not null)
         {
             await _broker.DisposeAsync().ConfigureAwait(false);
@@ -144,10 +153,5 @@ internal sealed class IngestService(
         {
             await _client.DisposeAsync().ConfigureAwait(false);
         }
-        foreach (var worker in _workers)
-        {
-            await worker.DisposeAsync().ConfigureAwait(false);
-        }
-        await alerts.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -23,15 +23,27 @@ internal sealed class Ingestor(
     string root)
 {
     private IMqttPublisher? _publisher;
+    private volatile bool _stopping;
 
     /// <summary>Where dead letters go: the broker the messages came from.</summary>
     public void UsePublisher(IMqttPublisher publisher) => _publisher = publisher;
+
+    /// <summary>
+    /// Shutdown: take no more messages (they stay unacknowledged, so devices or the broker send
+    /// them again), while those already taken drain into storage and their alerts go out.
+    /// </summary>
+    public void StopAccepting() => _stopping = true;
 
     /// <summary>Embedded broker: the PUBACK goes out when this returns, so it returns only once the message is durable.</summary>
     public async Task OnEmbeddedPublishAsync(InterceptingPublishEventArgs args)
     {
         // Device telemetry ends here: it is not routed to other subscribers.
         args.ProcessPublish = false;
+        if (_stopping)
+        {
+            args.CloseConnection = true;
+            return;
+        }
         var message = args.ApplicationMessage;
         if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs))
         {
@@ -57,6 +69,10 @@ internal sealed class Ingestor(
     /// <summary>External broker: queue and return at once; the acknowledgement follows when the batch is durable.</summary>
     public async Task OnExternalMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
+        if (_stopping)
+        {
+            return;
+        }
         var message = args.ApplicationMessage;
         if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs))
         {

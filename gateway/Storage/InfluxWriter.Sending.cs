@@ -54,9 +54,18 @@ internal sealed partial class InfluxWriter
     private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
     {
         var created = await _http.CreateDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        if (created.Outcome != InfluxOutcome.Written)
+        if (created.Outcome == InfluxOutcome.Written)
+        {
+            MarkReachable();
+        }
+        else
         {
             _logger.InfluxDatabaseNotCreated(created.Reason);
+            if (created.Outcome == InfluxOutcome.Failed)
+            {
+                // Not reachable from the start: /readyz says so before the first write fails.
+                MarkUnreachable(created.Reason);
+            }
         }
     }
 
