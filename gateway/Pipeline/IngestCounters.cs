@@ -22,5 +22,5 @@ internal sealed class IngestCounters
 
     public void Duplicate() => Interlocked.Increment(ref _duplicates);
 
-    public void NotDurableOnce() => Interlocked.Increment(ref _notDurable);
+    public void CountNotDurable() => Interlocked.Increment(ref _notDurable);
 }

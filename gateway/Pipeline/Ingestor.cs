@@ -61,7 +61,7 @@ internal sealed class Ingestor(
         catch (Exception) when (!args.CancellationToken.IsCancellationRequested)
         {
             // Not durable: no PUBACK. Closing the connection makes the device send it again.
-            counters.NotDurableOnce();
+            counters.CountNotDurable();
             args.CloseConnection = true;
         }
     }
@@ -125,7 +125,7 @@ internal sealed class Ingestor(
             }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         // Left unacknowledged, the broker delivers it again when the session resumes.
-        public void Fail(Exception error) => counters.NotDurableOnce();
+        public void Fail(Exception error) => counters.CountNotDurable();
 
         private async Task AcknowledgeAsync()
         {
@@ -135,7 +135,7 @@ internal sealed class Ingestor(
             }
             catch (Exception)
             {
-                counters.NotDurableOnce();
+                counters.CountNotDurable();
             }
         }
     }
