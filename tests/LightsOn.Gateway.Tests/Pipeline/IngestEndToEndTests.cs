@@ -5,6 +5,8 @@ using LightsOn.Gateway.Tests.Fixtures;
 using MQTTnet;
 using MQTTnet.Protocol;
 
+using static LightsOn.Gateway.Tests.Fixtures.TestMqtt;
+
 namespace LightsOn.Gateway.Tests.Pipeline;
 
 /// <summary>
@@ -182,31 +184,7 @@ public sealed class IngestEndToEndTests : IAsyncLifetime
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
-    }
-
     private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    private static async Task<IMqttClient> ConnectAsync(int port, string clientId)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId + "-" + Guid.NewGuid().ToString("N")[..8]).Build());
-        return client;
-    }
-
-    private static Task PublishAsync(IMqttClient client, string topic, string payload) =>
-        client.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(Encoding.UTF8.GetBytes(payload))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build());
 
     private static string TestRegistryJson(int households)
     {

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
 
+using static LightsOn.Gateway.Tests.Fixtures.TestMqtt;
+
 namespace LightsOn.Gateway.Tests.Pipeline;
 
 /// <summary>
@@ -191,28 +193,4 @@ public sealed partial class OperationsEndpointsTests(InfluxDbServer influx) : IC
         Assert.DoesNotContain(logs.Entries, l => l.Message.StartsWith("Now listening", StringComparison.Ordinal));
         return e;
     }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var elapsed = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(30), "timed out");
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task<IMqttClient> ConnectAsync(int port)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("ops-" + Guid.NewGuid().ToString("N")[..8]).Build());
-        return client;
-    }
-
-    private static Task PublishAsync(IMqttClient client, string topic, string payload) =>
-        client.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(Encoding.UTF8.GetBytes(payload))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build());
 }

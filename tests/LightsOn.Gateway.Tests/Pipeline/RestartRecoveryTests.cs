@@ -5,6 +5,8 @@ using LightsOn.Gateway.Tests.Fixtures;
 using MQTTnet;
 using MQTTnet.Protocol;
 
+using static LightsOn.Gateway.Tests.Fixtures.TestMqtt;
+
 namespace LightsOn.Gateway.Tests.Pipeline;
 
 /// <summary>
@@ -85,27 +87,10 @@ public sealed class RestartRecoveryTests : IAsyncLifetime
         return alerts;
     }
 
-    private static async Task<IMqttClient> ConnectAsync(int port)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(Guid.NewGuid().ToString("N")).Build());
-        return client;
-    }
-
     private static Task PublishAsync(IMqttClient client, string topic, DateTimeOffset ts, long seq) =>
         client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(Encoding.UTF8.GetBytes($"{{\"ts\":{ts.ToUnixTimeMilliseconds()},\"seq\":{seq},\"motion\":true}}"))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 
+using static LightsOn.Gateway.Tests.Fixtures.TestMqtt;
+
 namespace LightsOn.Gateway.Tests.Pipeline;
 
 /// <summary>
@@ -24,7 +26,6 @@ public sealed class ScaledClockTests : IAsyncLifetime
     // Monday 2026-11-23 in Shanghai (UTC+8), the registry's default zone.
     private static readonly DateTimeOffset EveningFrom = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset LightsOnBy = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan RealDeadline = TimeSpan.FromSeconds(30);
 
     private readonly InfluxDbServer _influx = new();
     private readonly CapturingLoggerProvider _logs = new();
@@ -148,30 +149,4 @@ public sealed class ScaledClockTests : IAsyncLifetime
         });
         return DateTimeOffset.FromUnixTimeMilliseconds(ms);
     }
-
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var elapsed = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(elapsed.Elapsed < RealDeadline, "timed out");
-            await Task.Delay(10);
-        }
-    }
-
-    private static async Task<IMqttClient> ConnectAsync(int port, string clientId)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId + "-" + Guid.NewGuid().ToString("N")[..8]).Build());
-        return client;
-    }
-
-    private static Task PublishAsync(IMqttClient client, string topic, string payload) =>
-        client.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(Encoding.UTF8.GetBytes(payload))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build());
 }
