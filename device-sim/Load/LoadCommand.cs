@@ -112,8 +112,9 @@ internal static class LoadCommand
                 p => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{p.Elapsed.TotalSeconds,5:0}s  rate {p.Rate,9:N0}/s  sent {p.Sent,11:N0}  acknowledged {p.Acknowledged,11:N0}  errors {p.Errors:N0}")),
                 cancellationToken);
-            await output.WriteLineAsync(parse.GetValue(json) ? LoadSummary.Json(result) : LoadSummary.Text(result));
-            if (result.Failure is not null)
+            bool asJson = parse.GetValue(json);
+            await output.WriteLineAsync(asJson ? LoadSummary.Json(result) : LoadSummary.Text(result));
+            if (asJson && result.Failure is not null)
             {
                 await error.WriteLineAsync(result.Failure);
             }
