@@ -63,23 +63,21 @@ public sealed class LoadCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_broker_that_is_not_there_is_a_connection_failure_and_nothing_sent()
+    public async Task A_broker_that_is_not_there_exits_non_zero_with_nothing_sent_and_says_so_in_the_json_summary()
     {
-        var options = new LoadOptions
-        {
-            Host = "127.0.0.1",
-            Port = FreePort.Next(),
-            Rate = 100,
-            Duration = TimeSpan.FromSeconds(1),
-            Connections = 2,
-        };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        string[] args = ["load", "--registry", _registryPath, "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--rate", "100", "--duration", "1", "--connections", "2", "--json"];
 
-        var result = await new LoadGenerator(options, LoadDevice.ReadRegistry(_registryPath, "lightson")).RunAsync();
+        int exit = await SimulatorCommand.Create().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
 
-        Assert.NotNull(result.Failure);
-        Assert.Contains("connection", result.Failure, StringComparison.Ordinal);
-        Assert.Equal(0, result.Sent);
-        Assert.False(result.Succeeded);
+        Assert.Equal(2, exit);
+        using var summary = System.Text.Json.JsonDocument.Parse(output.ToString());
+        Assert.Equal(0, summary.RootElement.GetProperty("sent").GetInt64());
+        Assert.False(summary.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Contains("connection", summary.RootElement.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        Assert.Contains("connection", error.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<long> WaitForTelemetryCountAsync(long expected)
