@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text.Json;
+using LightsOn.Rules;
 using MQTTnet.Protocol;
 
 namespace LightsOn.DeviceSim.Load;
@@ -85,7 +85,7 @@ internal static class LoadCommand
             {
                 devices = LoadDevice.ReadRegistry(file.FullName, "lightson");
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or RegistryException)
             {
                 await error.WriteLineAsync($"Cannot read the registry {file.FullName}: {e.Message}");
                 return 1;

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LightsOn.Rules;
 
 namespace LightsOn.DeviceSim.Load;
 
@@ -26,29 +26,18 @@ internal sealed class LoadDevice
     public double Battery { get; set; } = 100;
 
     /// <summary>Every device of every household in a design.md registry, in file order.</summary>
+    /// <exception cref="RegistryException">The file is not a valid registry (the message names the JSON path and reason).</exception>
     public static List<LoadDevice> ReadRegistry(string path, string root)
     {
-        using var stream = File.OpenRead(path);
-        using var document = JsonDocument.Parse(stream);
+        var registry = RegistryLoader.Parse(File.ReadAllBytes(path), path);
         var devices = new List<LoadDevice>();
-        if (!document.RootElement.TryGetProperty("households", out var households) || households.ValueKind != JsonValueKind.Array)
+        foreach (var household in registry.Households)
         {
-            throw new InvalidDataException($"{path}: no \"households\" array; is it a registry file?");
-        }
-        foreach (var household in households.EnumerateArray())
-        {
-            string id = household.GetProperty("id").GetString()!;
-            string community = household.GetProperty("community").GetString()!;
-            if (!household.TryGetProperty("devices", out var list))
+            string prefix = $"{root}/{household.Community}/{household.Id}/";
+            foreach (var device in household.Devices)
             {
-                continue;
-            }
-            foreach (var device in list.EnumerateArray())
-            {
-                string deviceId = device.GetProperty("id").GetString()!;
-                string kind = device.GetProperty("kind").GetString()!;
-                string prefix = $"{root}/{community}/{id}/";
-                devices.Add(new LoadDevice(kind, $"{prefix}{kind}/{deviceId}", $"{prefix}status/{deviceId}"));
+                string kind = device.Kind.ToWire();
+                devices.Add(new LoadDevice(kind, $"{prefix}{kind}/{device.Id}", $"{prefix}status/{device.Id}"));
             }
         }
         return devices;
