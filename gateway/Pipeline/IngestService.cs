@@ -75,13 +75,23 @@ internal sealed class IngestService(
         }
         ingestor.UsePublisher(publisher);
         alerts.Start(publisher, writer);
-        if (_broker is not null)
+        try
         {
-            await _broker.StartAsync().ConfigureAwait(false);
+            if (_broker is not null)
+            {
+                await _broker.StartAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await _client!.StartAsync().ConfigureAwait(false);
+            }
         }
-        else
+        catch
         {
-            await _client!.StartAsync().ConfigureAwait(false);
+            // The port is taken, say: the host will not call StopAsync after a failed start,
+            // so the shard loops and timers started above end here.
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
     }
 
