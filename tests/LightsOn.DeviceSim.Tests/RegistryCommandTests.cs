@@ -29,14 +29,14 @@ public sealed class RegistryCommandTests : IDisposable
     }
 
     [Fact]
-    public void Help_lists_only_the_registry_command()
+    public void Help_lists_the_registry_and_run_commands()
     {
         int exit = Run("--help");
 
         Assert.Equal(0, exit);
         string help = _output.ToString();
         string commands = help[help.IndexOf("Commands:", StringComparison.Ordinal)..];
-        Assert.Equal(["registry"], commands.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')[0]));
+        Assert.Equal(["registry", "run"], commands.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')[0]));
     }
 
     [Theory]
