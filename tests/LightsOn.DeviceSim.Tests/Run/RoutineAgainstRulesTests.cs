@@ -10,9 +10,9 @@ public sealed class RoutineAgainstRulesTests
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     [Fact]
-    public void Two_ordinary_days_of_200_households_raise_no_alert()
+    public void Two_ordinary_days_of_100_households_raise_no_alert()
     {
-        var registry = RegistryLoader.Parse(RegistryGeneratorTests.Generate(new RegistrySpec(200, 4, 5)), "registry.json");
+        var registry = RegistryLoader.Parse(RegistryGeneratorTests.Generate(new RegistrySpec(100, 4, 5)), "registry.json");
         long from = ZonedTime.ToUtcTicks(Shanghai, new DateTime(2026, 11, 23, 0, 0, 0));
         long to = from + 2 * TimeSpan.TicksPerDay;
         var time = new FakeTimeProvider(new DateTimeOffset(from, TimeSpan.Zero));
