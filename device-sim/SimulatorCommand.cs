@@ -8,6 +8,7 @@ internal static class SimulatorCommand
     public static RootCommand Create() => new("LightsOn device simulator: test data and device traffic for the LightsOn gateway")
     {
         RegistryCommand.Create(),
+        Run.RunCommand.Create(),
         Load.LoadCommand.Create(),
     };
 }

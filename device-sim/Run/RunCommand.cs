@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using LightsOn.Rules;
+
+namespace LightsOn.DeviceSim.Run;
+
+/// <summary><c>run</c>: the registry's households living their days, published over MQTT.</summary>
+internal static class RunCommand
+{
+    private static readonly string[] StartFormats =
+        ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
+
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
+
+    public static Command Create()
+    {
+        var registry = new Option<FileInfo>("--registry", "-r")
+        {
+            Description = "The registry file (design.md format), the same the gateway loads",
+            Required = true,
+        };
+        var host = new Option<string>("--host")
+        {
+            Description = "The MQTT broker: the gateway's embedded one, or the external broker it reads",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var port = new Option<int>("--port")
+        {
+            Description = "The MQTT broker's port",
+            DefaultValueFactory = _ => 1883,
+        };
+        port.Validators.Add(r => InRange(r, 1, 65535));
+        var start = new Option<string?>("--start")
+        {
+            Description = "Start the simulated clock at this local time in the households' zone, e.g. 2026-11-23T15:00 (the gateway's Clock:Start); default: now",
+        };
+        start.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && !TryParseStart(r.Tokens[0].Value, out _))
+            {
+                r.AddError($"--start must be a local date-time such as 2026-11-23T15:00, not '{r.Tokens[0].Value}'.");
+            }
+        });
+        var speed = new Option<double>("--speed")
+        {
+            Description = "How many times faster than real time the simulated clock runs (the gateway's Clock:Speed)",
+            DefaultValueFactory = _ => 1,
+        };
+        speed.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                && !(value > 0 && double.IsFinite(value)))
+            {
+                r.AddError($"--speed must be a number greater than 0, not {r.Tokens[0].Value}.");
+            }
+        });
+        var duration = new Option<double?>("--duration")
+        {
+            Description = "How many simulated hours to run; default: until stopped (Ctrl+C)",
+        };
+        duration.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                && !(value > 0 && double.IsFinite(value)))
+            {
+                r.AddError($"--duration must be a number of hours greater than 0, not {r.Tokens[0].Value}.");
+            }
+        });
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the routines: the same seed and registry give the same messages",
+            DefaultValueFactory = _ => 1,
+        };
+        var qos = new Option<int>("--qos")
+        {
+            Description = "MQTT QoS: 0 (at most once) or 1 (at least once)",
+            DefaultValueFactory = _ => 1,
+        };
+        qos.Validators.Add(r => InRange(r, 0, 1));
+        var connections = new Option<int>("--connections")
+        {
+            Description = "How many MQTT connections the households are spread over",
+            DefaultValueFactory = _ => 20,
+        };
+        connections.Validators.Add(r => InRange(r, 1, 10_000));
+        var root = new Option<string>("--root")
+        {
+            Description = "The topic root (the gateway's Mqtt topic root)",
+            DefaultValueFactory = _ => "lightson",
+        };
+
+        var command = new Command("run", "Simulate the registry's households over MQTT: daily routines, heartbeats and batteries, in real time or on a scaled clock")
+        {
+            registry, host, port, start, speed, duration, seed, qos, connections, root,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var file = parse.GetValue(registry)!;
+            Registry loaded;
+            try
+            {
+                loaded = RegistryLoader.Parse(File.ReadAllBytes(file.FullName), file.FullName);
+            }
+            catch (Exception e) when (e is RegistryException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"Cannot read the registry: {e.Message}");
+                return 1;
+            }
+            if (loaded.Households.Count == 0)
+            {
+                error.WriteLine($"{file.FullName} has no households to simulate.");
+                return 1;
+            }
+
+            // The households' zone reads --start, as the gateway reads Clock:Start in Clock:TimeZone.
+            var zone = loaded.Households[0].Policy.TimeZone;
+            string? startText = parse.GetValue(start);
+            long startUtc = startText is null
+                ? TimeProvider.System.GetUtcNow().UtcTicks
+                : ZonedTime.ToUtcTicks(zone, ParseStart(startText));
+            double hours = parse.GetValue(duration) ?? double.PositiveInfinity;
+            long endUtc = double.IsPositiveInfinity(hours) || hours * TimeSpan.TicksPerHour >= long.MaxValue - startUtc
+                ? long.MaxValue
+                : startUtc + (long)(hours * TimeSpan.TicksPerHour);
+            double pace = parse.GetValue(speed);
+            string target = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
+
+            MqttSink sink;
+            try
+            {
+                sink = await MqttSink.ConnectAsync(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(connections), parse.GetValue(qos), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                error.WriteLine($"Cannot connect to the MQTT broker at {target}: {e.Message}");
+                return 1;
+            }
+
+            await using (sink.ConfigureAwait(false))
+            {
+                var clock = new SimClock(TimeProvider.System, startUtc, pace);
+                var publisher = new Publisher(loaded.Households, clock, sink, parse.GetValue(root)!);
+                var generator = new RoutineGenerator(loaded.Households, parse.GetValue(seed));
+                output.WriteLine(
+                    $"Simulating {loaded.Households.Count} households (seed {parse.GetValue(seed)}) from {Local(zone, startUtc)} {zone.Id} at {pace.ToString(CultureInfo.InvariantCulture)}x, "
+                    + (endUtc == long.MaxValue ? "until stopped" : $"for {hours.ToString(CultureInfo.InvariantCulture)} simulated hours")
+                    + $", over {sink.Connections} connections to {target} (QoS {parse.GetValue(qos)})");
+                using var progress = TimeProvider.System.CreateTimer(
+                    _ => output.WriteLine($"{Local(zone, clock.NowUtcTicks)}: {publisher.Sent} sent, {sink.Failed} failed"),
+                    null, ProgressEvery, ProgressEvery);
+                try
+                {
+                    await publisher.RunAsync(generator.Generate(startUtc, endUtc), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    output.WriteLine("Stopped.");
+                }
+                output.WriteLine($"Sent {publisher.Sent} messages, {sink.Failed} not accepted by the broker; simulated clock at {Local(zone, clock.NowUtcTicks)}");
+                return sink.Failed == 0 ? 0 : 1;
+            }
+        });
+        return command;
+    }
+
+    public static bool TryParseStart(string text, out DateTime local) =>
+        DateTime.TryParseExact(text.Trim(), StartFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out local);
+
+    private static DateTime ParseStart(string text) =>
+        TryParseStart(text, out var local) ? local : throw new FormatException($"Not a local date-time: {text}");
+
+    private static string Local(TimeZoneInfo zone, long utcTicks) =>
+        ZonedTime.ToLocal(zone, Math.Min(utcTicks, DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    // Reads the token itself: a value that is not a number already has the parser's error.
+    private static void InRange(OptionResult result, int min, int max)
+    {
+        if (result.Tokens.Count == 1
+            && int.TryParse(result.Tokens[0].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
+            && (value < min || value > max))
+        {
+            result.AddError($"{result.Option.Name} must be {min} to {max}, not {value}.");
+        }
+    }
+}

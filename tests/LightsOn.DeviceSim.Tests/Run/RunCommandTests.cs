@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace LightsOn.DeviceSim.Tests.Run;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lightson-devicesim-run-").FullName;
+    private readonly StringWriter _output = new();
+    private readonly StringWriter _error = new();
+
+    public void Dispose()
+    {
+        Directory.Delete(_folder, recursive: true);
+        _output.Dispose();
+        _error.Dispose();
+    }
+
+    [Fact]
+    public void Help_shows_every_option_of_run()
+    {
+        int exit = Run("run", "--help");
+
+        Assert.Equal(0, exit);
+        foreach (string option in new[] { "--registry", "--host", "--port", "--start", "--speed", "--duration", "--seed", "--qos", "--connections" })
+        {
+            Assert.Contains(option, _output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("--speed", "0", "--speed must be a number greater than 0, not 0.")]
+    [InlineData("--qos", "2", "--qos must be 0 to 1, not 2.")]
+    [InlineData("--connections", "0", "--connections must be 1 to 10000, not 0.")]
+    [InlineData("--start", "tomorrow", "--start must be a local date-time such as 2026-11-23T15:00, not 'tomorrow'.")]
+    [InlineData("--duration", "-1", "--duration must be a number of hours greater than 0, not -1.")]
+    public void A_bad_option_is_refused_naming_it(string option, string value, string message)
+    {
+        int exit = Run("run", "--registry", WriteRegistry(), option, value);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(message, _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_registry_that_does_not_load_is_refused_with_its_reason()
+    {
+        string path = Path.Combine(_folder, "bad.json");
+        File.WriteAllText(path, "{\"households\": 3}");
+
+        int exit = Run("run", "--registry", path, "--port", "1");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Cannot read the registry: ", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("bad.json", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_broker_that_is_not_there_is_reported_with_its_address()
+    {
+        int port = ClosedPort();
+
+        int exit = Run("run", "--registry", WriteRegistry(), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connections", "1");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"Cannot connect to the MQTT broker at 127.0.0.1:{port}", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    private string WriteRegistry()
+    {
+        string path = Path.Combine(_folder, "registry.json");
+        File.WriteAllBytes(path, RegistryGeneratorTests.Generate(new RegistrySpec(3, 1, 1)));
+        return path;
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private int Run(params string[] args) =>
+        SimulatorCommand.Create().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = _output, Error = _error });
+}
