@@ -9,7 +9,7 @@ internal static class GatewayEndpoints
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => HealthStatus.Ok);
-        endpoints.MapGet("/readyz", (IngestService ingest, InfluxWriter writer, Storage.IBatchSpool spool) =>
+        endpoints.MapGet("/readyz", (IngestService ingest, InfluxWriter writer, IBatchSpool spool) =>
         {
             long spooled = spool is WriterSpool disk ? disk.Disk.Batches : 0;
             var status = new ReadinessStatus(
@@ -21,7 +21,7 @@ internal static class GatewayEndpoints
             return Results.Json(status, GatewayJsonContext.Default.ReadinessStatus,
                 statusCode: ingest.BrokerReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, Storage.IBatchSpool spool) =>
+        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, IBatchSpool spool) =>
             Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk),
                 "text/plain; version=0.0.4; charset=utf-8"));
 

@@ -44,7 +44,7 @@ internal static class GatewayHost
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddSpoolOptions();
-        services.AddSingleton<Storage.IBatchSpool>(OpenSpool);
+        services.AddSingleton<IBatchSpool>(OpenSpool);
 
         services.AddSingleton(sp => new AlertLog(sp.GetRequiredService<ILogger<AlertLog>>()));
         services.AddSingleton(sp => new AlertDispatcher(sp.GetRequiredService<AlertLog>(), sp.GetRequiredService<IOptions<MqttOptions>>().Value.Root));

@@ -18,7 +18,7 @@ namespace LightsOn.Gateway.Spool;
 /// positional I/O (<see cref="RandomAccess"/>): an append blocks its thread for the write and
 /// the fsync, which is what makes it durable when it returns.
 /// </remarks>
-internal sealed partial class DiskSpool : IBatchSpool, IDisposable
+internal sealed partial class DiskSpool : IDisposable
 {
     public const string LockFileName = "lock";
 

@@ -1,3 +1,5 @@
+using LightsOn.Gateway.Storage;
+
 namespace LightsOn.Gateway.Spool;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace LightsOn.Gateway.Spool;
 /// spool concurrently while the spool takes one appender at a time, so appends queue here; and
 /// the batch being replayed stays in its pooled buffer until it is acknowledged or read again.
 /// </summary>
-internal sealed class WriterSpool(DiskSpool spool) : Storage.IBatchSpool, IDisposable
+internal sealed class WriterSpool(DiskSpool spool) : IBatchSpool, IDisposable
 {
     private readonly SemaphoreSlim _appending = new(1, 1);
     private SpooledBatch? _current;
