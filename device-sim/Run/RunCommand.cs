@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using LightsOn.DeviceSim.Scenarios;
 using LightsOn.Rules;
 
 namespace LightsOn.DeviceSim.Run;
@@ -90,9 +91,33 @@ internal static class RunCommand
             DefaultValueFactory = _ => "lightson",
         };
 
+        var scenario = new Option<string[]>("--scenario")
+        {
+            Description = "An incident or device fault, kind:household@yyyy-MM-ddTHH:mm (local time); repeatable. Kinds: " + string.Join(", ", Scenario.KindNames),
+            AllowMultipleArgumentsPerToken = false,
+        };
+        scenario.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                try
+                {
+                    Scenario.Parse(token.Value);
+                }
+                catch (FormatException e)
+                {
+                    r.AddError(e.Message);
+                }
+            }
+        });
+        var scenarios = new Option<FileInfo?>("--scenarios")
+        {
+            Description = "A JSON file of scenarios: [{\"kind\":\"sos\",\"household\":\"h000012\",\"at\":\"2026-11-23T18:30\"}, …]",
+        };
+
         var command = new Command("run", "Simulate the registry's households over MQTT: daily routines, heartbeats and batteries, in real time or on a scaled clock")
         {
-            registry, host, port, start, speed, duration, seed, qos, connections, root,
+            registry, host, port, start, speed, duration, seed, qos, connections, root, scenario, scenarios,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -126,6 +151,17 @@ internal static class RunCommand
                 ? long.MaxValue
                 : startUtc + (long)(hours * TimeSpan.TicksPerHour);
             double pace = parse.GetValue(speed);
+            var generator = new RoutineGenerator(loaded.Households, parse.GetValue(seed));
+            ScenarioPlan plan;
+            try
+            {
+                plan = ScenarioPlan.Create(loaded.Households, ReadScenarios(parse.GetValue(scenario), parse.GetValue(scenarios)), generator);
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                error.WriteLine($"Cannot use the scenarios: {e.Message}");
+                return 1;
+            }
             string target = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
 
             MqttSink sink;
@@ -143,17 +179,20 @@ internal static class RunCommand
             {
                 var clock = new SimClock(TimeProvider.System, startUtc, pace);
                 var publisher = new Publisher(loaded.Households, clock, sink, parse.GetValue(root)!);
-                var generator = new RoutineGenerator(loaded.Households, parse.GetValue(seed));
                 output.WriteLine(
                     $"Simulating {loaded.Households.Count} households (seed {parse.GetValue(seed)}) from {Local(zone, startUtc)} {zone.Id} at {pace.ToString(CultureInfo.InvariantCulture)}x, "
                     + (endUtc == long.MaxValue ? "until stopped" : $"for {hours.ToString(CultureInfo.InvariantCulture)} simulated hours")
                     + $", over {sink.Connections} connections to {target} (QoS {parse.GetValue(qos)})");
+                foreach (var expected in plan.Expectations)
+                {
+                    output.WriteLine($"Scenario {expected.Scenario}: expects {expected.Kind.ToWire()} for {expected.Household}{(expected.Device is null ? "" : $" device {expected.Device}")} by {Local(zone, expected.DeadlineUtcTicks)}");
+                }
                 using var progress = TimeProvider.System.CreateTimer(
                     _ => output.WriteLine($"{Local(zone, clock.NowUtcTicks)}: {publisher.Sent} sent, {sink.Failed} failed"),
                     null, ProgressEvery, ProgressEvery);
                 try
                 {
-                    await publisher.RunAsync(generator.Generate(startUtc, endUtc), cancellationToken).ConfigureAwait(false);
+                    await publisher.RunAsync(plan.Apply(generator.Generate(startUtc, endUtc), startUtc, endUtc), cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -164,6 +203,20 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    private static List<Scenario> ReadScenarios(string[]? inline, FileInfo? file)
+    {
+        var all = new List<Scenario>();
+        if (file is not null)
+        {
+            all.AddRange(ScenarioFile.Parse(File.ReadAllText(file.FullName), file.FullName));
+        }
+        foreach (var text in inline ?? [])
+        {
+            all.Add(Scenario.Parse(text));
+        }
+        return all;
     }
 
     public static bool TryParseStart(string text, out DateTime local) =>
