@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using LightsOn.DeviceSim.Scenarios;
+using LightsOn.DeviceSim.Verify;
 using LightsOn.Rules;
 
 namespace LightsOn.DeviceSim.Run;
@@ -115,9 +116,27 @@ internal static class RunCommand
             Description = "A JSON file of scenarios: [{\"kind\":\"sos\",\"household\":\"h000012\",\"at\":\"2026-11-23T18:30\"}, …]",
         };
 
+        var verify = new Option<bool>("--verify")
+        {
+            Description = "Watch the alerts topic while running and check every scenario's alert came in time and no other household had one; exits with 2 on any mismatch",
+        };
+        var grace = new Option<double>("--grace")
+        {
+            Description = "Simulated seconds an expected alert may come after its deadline (the gateway evaluates deadlines on a tick)",
+            DefaultValueFactory = _ => 60,
+        };
+        grace.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                && !(value >= 0 && value <= 86_400))
+            {
+                r.AddError($"--grace must be 0 to 86400 seconds, not {r.Tokens[0].Value}.");
+            }
+        });
+
         var command = new Command("run", "Simulate the registry's households over MQTT: daily routines, heartbeats and batteries, in real time or on a scaled clock")
         {
-            registry, host, port, start, speed, duration, seed, qos, connections, root, scenario, scenarios,
+            registry, host, port, start, speed, duration, seed, qos, connections, root, scenario, scenarios, verify, grace,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -164,6 +183,21 @@ internal static class RunCommand
             }
             string target = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
 
+            AlertWatcher? watcher = null;
+            if (parse.GetValue(verify))
+            {
+                try
+                {
+                    // Subscribed before the first message, so no alert of the run is missed.
+                    watcher = await AlertWatcher.ConnectAsync(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(root)!, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    error.WriteLine($"Cannot watch the alerts at {target}: {e.Message}");
+                    return 1;
+                }
+            }
+
             MqttSink sink;
             try
             {
@@ -172,6 +206,10 @@ internal static class RunCommand
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 error.WriteLine($"Cannot connect to the MQTT broker at {target}: {e.Message}");
+                if (watcher is not null)
+                {
+                    await watcher.DisposeAsync().ConfigureAwait(false);
+                }
                 return 1;
             }
 
@@ -199,7 +237,21 @@ internal static class RunCommand
                     output.WriteLine("Stopped.");
                 }
                 output.WriteLine($"Sent {publisher.Sent} messages, {sink.Failed} not accepted by the broker; simulated clock at {Local(zone, clock.NowUtcTicks)}");
-                return sink.Failed == 0 ? 0 : 1;
+                if (watcher is null)
+                {
+                    return sink.Failed == 0 ? 0 : 1;
+                }
+                await using (watcher.ConfigureAwait(false))
+                {
+                    long runEnd = Math.Min(endUtc, clock.NowUtcTicks);
+                    var slack = TimeSpan.FromSeconds(parse.GetValue(grace));
+                    // Alerts due by the end of the run may still be on their way: wait out the grace on the
+                    // simulated clock, and a second of real time for delivery.
+                    await Task.Delay(clock.RealDelayUntil(runEnd + slack.Ticks) + TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+                    var report = AlertMatcher.Match(plan.Expectations, watcher.Events, runEnd, slack);
+                    report.Write(output, zone);
+                    return sink.Failed != 0 ? 1 : report.Passed ? 0 : 2;
+                }
             }
         });
         return command;
