@@ -122,8 +122,8 @@ internal static class RunCommand
         };
         var grace = new Option<double>("--grace")
         {
-            Description = "Simulated seconds an expected alert may come after its deadline (the gateway evaluates deadlines on a tick)",
-            DefaultValueFactory = _ => 60,
+            Description = "Simulated seconds an expected alert may come after its deadline: the gateway's clock runs ahead of the simulator's by the gap between their starts times the speed, and stamps raisedAt on its own",
+            DefaultValueFactory = _ => 300,
         };
         grace.Validators.Add(r =>
         {
