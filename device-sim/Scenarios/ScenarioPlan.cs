@@ -31,7 +31,8 @@ internal sealed class ScenarioPlan
 
     private static readonly long FloodInterval = TimeSpan.FromMilliseconds(100).Ticks;
 
-    private readonly List<Removal> _removals = [];
+    // By household: every routine message is checked against its household's removals only.
+    private readonly Dictionary<int, List<Removal>> _removals = [];
     private readonly List<SimMessage> _added = [];
     private readonly List<Expectation> _expectations = [];
     private readonly IReadOnlyList<Household> _households;
@@ -103,9 +104,13 @@ internal sealed class ScenarioPlan
 
     private bool Removed(in SimMessage m)
     {
-        foreach (var r in _removals)
+        if (!_removals.TryGetValue(m.Household, out var removals))
         {
-            if (r.Household == m.Household && m.UtcTicks >= r.From && m.UtcTicks < r.To
+            return false;
+        }
+        foreach (var r in removals)
+        {
+            if (m.UtcTicks >= r.From && m.UtcTicks < r.To
                 && (r.Device < 0 || r.Device == m.Device) && (r.Kinds & (1 << (int)m.Kind)) != 0)
             {
                 return true;
@@ -153,7 +158,7 @@ internal sealed class ScenarioPlan
                 // The date picks the evening: no light event from its start to midnight.
                 long from = LocalAt(date, policy.EveningFrom);
                 long to = Math.Max(LocalAt(date.AddDays(1), TimeOnly.MinValue), LocalAt(date, policy.LightsOnBy) + TimeSpan.TicksPerHour);
-                _removals.Add(new Removal(h, -1, 1 << (int)DeviceKind.Light, from, to));
+                Remove(new Removal(h, -1, 1 << (int)DeviceKind.Light, from, to));
                 Expect(scenario, h, AlertKind.LightsNotOn, LocalAt(date, policy.LightsOnBy));
                 break;
             }
@@ -182,7 +187,7 @@ internal sealed class ScenarioPlan
                 }
                 long close = t + policy.DoorOpen.Ticks + 10 * TimeSpan.TicksPerMinute;
                 // The routine's own door events around it would close the door early.
-                _removals.Add(new Removal(h, d, 1 << (int)DeviceKind.Door, t - 5 * TimeSpan.TicksPerMinute, close + 5 * TimeSpan.TicksPerMinute));
+                Remove(new Removal(h, d, 1 << (int)DeviceKind.Door, t - 5 * TimeSpan.TicksPerMinute, close + 5 * TimeSpan.TicksPerMinute));
                 _added.Add(new SimMessage(t, h, d, DeviceKind.Door, State: true));
                 _added.Add(new SimMessage(close, h, d, DeviceKind.Door, State: false));
                 Expect(scenario, h, AlertKind.DoorLeftOpen, t + policy.DoorOpen.Ticks, household.Devices[d].Id);
@@ -192,7 +197,7 @@ internal sealed class ScenarioPlan
             {
                 int d = QuietDevice(h);
                 long silence = Math.Max(OfflineFor.Ticks, policy.Heartbeat.Ticks + TimeSpan.TicksPerHour);
-                _removals.Add(new Removal(h, d, AllKinds, t, t + silence));
+                Remove(new Removal(h, d, AllKinds, t, t + silence));
                 Expect(scenario, h, AlertKind.DeviceOffline, t + policy.Heartbeat.Ticks, household.Devices[d].Id);
                 break;
             }
@@ -263,7 +268,7 @@ internal sealed class ScenarioPlan
                 to += TimeSpan.TicksPerMinute;
             }
         }
-        _removals.Add(new Removal(h, -1, (1 << (int)DeviceKind.Door) | (1 << (int)DeviceKind.Light) | (1 << (int)DeviceKind.Motion), from, to));
+        Remove(new Removal(h, -1, (1 << (int)DeviceKind.Door) | (1 << (int)DeviceKind.Light) | (1 << (int)DeviceKind.Motion), from, to));
 
         // The last sign of life: nothing left on or open to answer a check during the quiet.
         if (devices.Door >= 0)
@@ -308,6 +313,15 @@ internal sealed class ScenarioPlan
                 Expect(scenario, h, AlertKind.NoMorningActivity, morningBy);
             }
         }
+    }
+
+    private void Remove(Removal removal)
+    {
+        if (!_removals.TryGetValue(removal.Household, out var removals))
+        {
+            _removals[removal.Household] = removals = [];
+        }
+        removals.Add(removal);
     }
 
     private void Expect(Scenario scenario, int h, AlertKind kind, long deadline, string? device = null) =>
