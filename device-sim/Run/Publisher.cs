@@ -61,7 +61,9 @@ internal sealed class Publisher
                 var m = e.Current;
                 var household = _households[m.Household];
                 payload.ResetWrittenCount();
-                MessagePayload.Write(payload, m, ++_seq[m.Household][m.Device]);
+                // A redelivery repeats the seq of the device's previous message.
+                long seq = m.Fault == MessageFault.Duplicate ? _seq[m.Household][m.Device] : ++_seq[m.Household][m.Device];
+                MessagePayload.Write(payload, m, seq);
                 _batches[m.Household % _batches.Length].Add((MessagePayload.Topic(_root, household, m), payload.WrittenSpan.ToArray()));
                 count++;
                 more = e.MoveNext();

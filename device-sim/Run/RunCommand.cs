@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using LightsOn.DeviceSim.Scenarios;
+using LightsOn.DeviceSim.Verify;
 using LightsOn.Rules;
 
 namespace LightsOn.DeviceSim.Run;
@@ -90,9 +92,51 @@ internal static class RunCommand
             DefaultValueFactory = _ => "lightson",
         };
 
+        var scenario = new Option<string[]>("--scenario")
+        {
+            Description = "An incident or device fault, kind:household@yyyy-MM-ddTHH:mm (local time); repeatable. Kinds: " + string.Join(", ", Scenario.KindNames),
+            AllowMultipleArgumentsPerToken = false,
+        };
+        scenario.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                try
+                {
+                    Scenario.Parse(token.Value);
+                }
+                catch (FormatException e)
+                {
+                    r.AddError(e.Message);
+                }
+            }
+        });
+        var scenarios = new Option<FileInfo?>("--scenarios")
+        {
+            Description = "A JSON file of scenarios: [{\"kind\":\"sos\",\"household\":\"h000012\",\"at\":\"2026-11-23T18:30\"}, …]",
+        };
+
+        var verify = new Option<bool>("--verify")
+        {
+            Description = "Watch the alerts topic while running and check every scenario's alert came in time and no other household had one; exits with 2 on any mismatch",
+        };
+        var grace = new Option<double>("--grace")
+        {
+            Description = "Simulated seconds an expected alert may come after its deadline: the gateway's clock runs ahead of the simulator's by the gap between their starts times the speed, and stamps raisedAt on its own",
+            DefaultValueFactory = _ => 300,
+        };
+        grace.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                && !(value >= 0 && value <= 86_400))
+            {
+                r.AddError($"--grace must be 0 to 86400 seconds, not {r.Tokens[0].Value}.");
+            }
+        });
+
         var command = new Command("run", "Simulate the registry's households over MQTT: daily routines, heartbeats and batteries, in real time or on a scaled clock")
         {
-            registry, host, port, start, speed, duration, seed, qos, connections, root,
+            registry, host, port, start, speed, duration, seed, qos, connections, root, scenario, scenarios, verify, grace,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -126,7 +170,33 @@ internal static class RunCommand
                 ? long.MaxValue
                 : startUtc + (long)(hours * TimeSpan.TicksPerHour);
             double pace = parse.GetValue(speed);
+            var generator = new RoutineGenerator(loaded.Households, parse.GetValue(seed));
+            ScenarioPlan plan;
+            try
+            {
+                plan = ScenarioPlan.Create(loaded.Households, ReadScenarios(parse.GetValue(scenario), parse.GetValue(scenarios)), generator);
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                error.WriteLine($"Cannot use the scenarios: {e.Message}");
+                return 1;
+            }
             string target = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
+
+            AlertWatcher? watcher = null;
+            if (parse.GetValue(verify))
+            {
+                try
+                {
+                    // Subscribed before the first message, so no alert of the run is missed.
+                    watcher = await AlertWatcher.ConnectAsync(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(root)!, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    error.WriteLine($"Cannot watch the alerts at {target}: {e.Message}");
+                    return 1;
+                }
+            }
 
             MqttSink sink;
             try
@@ -136,6 +206,10 @@ internal static class RunCommand
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 error.WriteLine($"Cannot connect to the MQTT broker at {target}: {e.Message}");
+                if (watcher is not null)
+                {
+                    await watcher.DisposeAsync().ConfigureAwait(false);
+                }
                 return 1;
             }
 
@@ -143,27 +217,58 @@ internal static class RunCommand
             {
                 var clock = new SimClock(TimeProvider.System, startUtc, pace);
                 var publisher = new Publisher(loaded.Households, clock, sink, parse.GetValue(root)!);
-                var generator = new RoutineGenerator(loaded.Households, parse.GetValue(seed));
                 output.WriteLine(
                     $"Simulating {loaded.Households.Count} households (seed {parse.GetValue(seed)}) from {Local(zone, startUtc)} {zone.Id} at {pace.ToString(CultureInfo.InvariantCulture)}x, "
                     + (endUtc == long.MaxValue ? "until stopped" : $"for {hours.ToString(CultureInfo.InvariantCulture)} simulated hours")
                     + $", over {sink.Connections} connections to {target} (QoS {parse.GetValue(qos)})");
+                foreach (var expected in plan.Expectations)
+                {
+                    output.WriteLine($"Scenario {expected.Scenario}: expects {expected.Kind.ToWire()} for {expected.Household}{(expected.Device is null ? "" : $" device {expected.Device}")} by {Local(zone, expected.DeadlineUtcTicks)}");
+                }
                 using var progress = TimeProvider.System.CreateTimer(
                     _ => output.WriteLine($"{Local(zone, clock.NowUtcTicks)}: {publisher.Sent} sent, {sink.Failed} failed"),
                     null, ProgressEvery, ProgressEvery);
                 try
                 {
-                    await publisher.RunAsync(generator.Generate(startUtc, endUtc), cancellationToken).ConfigureAwait(false);
+                    await publisher.RunAsync(plan.Apply(generator.Generate(startUtc, endUtc), startUtc, endUtc), cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     output.WriteLine("Stopped.");
                 }
                 output.WriteLine($"Sent {publisher.Sent} messages, {sink.Failed} not accepted by the broker; simulated clock at {Local(zone, clock.NowUtcTicks)}");
-                return sink.Failed == 0 ? 0 : 1;
+                if (watcher is null)
+                {
+                    return sink.Failed == 0 ? 0 : 1;
+                }
+                await using (watcher.ConfigureAwait(false))
+                {
+                    long runEnd = Math.Min(endUtc, clock.NowUtcTicks);
+                    var slack = TimeSpan.FromSeconds(parse.GetValue(grace));
+                    // Alerts due by the end of the run may still be on their way: wait out the grace on the
+                    // simulated clock, and a second of real time for delivery.
+                    await Task.Delay(clock.RealDelayUntil(runEnd + slack.Ticks) + TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+                    var report = AlertMatcher.Match(plan.Expectations, watcher.Events, runEnd, slack);
+                    report.Write(output, zone);
+                    return sink.Failed != 0 ? 1 : report.Passed ? 0 : 2;
+                }
             }
         });
         return command;
+    }
+
+    private static List<Scenario> ReadScenarios(string[]? inline, FileInfo? file)
+    {
+        var all = new List<Scenario>();
+        if (file is not null)
+        {
+            all.AddRange(ScenarioFile.Parse(File.ReadAllText(file.FullName), file.FullName));
+        }
+        foreach (var text in inline ?? [])
+        {
+            all.Add(Scenario.Parse(text));
+        }
+        return all;
     }
 
     public static bool TryParseStart(string text, out DateTime local) =>

@@ -9,4 +9,5 @@ namespace LightsOn.DeviceSim.Run;
 /// <param name="State">door <c>open</c>, light <c>on</c>, motion <c>motion</c>.</param>
 /// <param name="Number">light <c>lux</c>, status <c>battery</c>.</param>
 /// <param name="Rssi">status <c>rssi</c> (dBm).</param>
-internal readonly record struct SimMessage(long UtcTicks, int Household, int Device, DeviceKind Kind, bool State = false, double Number = 0, int Rssi = 0);
+/// <param name="Fault">what a faulty device gets wrong in this message (scenarios only).</param>
+internal readonly record struct SimMessage(long UtcTicks, int Household, int Device, DeviceKind Kind, bool State = false, double Number = 0, int Rssi = 0, MessageFault Fault = MessageFault.None);
