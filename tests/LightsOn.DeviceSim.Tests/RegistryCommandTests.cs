@@ -2,30 +2,19 @@ using LightsOn.Rules;
 
 namespace LightsOn.DeviceSim.Tests;
 
-public sealed class RegistryCommandTests : IDisposable
+public sealed class RegistryCommandTests : SimulatorCommandTest
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("lightson-devicesim-tests-").FullName;
-    private readonly StringWriter _output = new();
-    private readonly StringWriter _error = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_folder, recursive: true);
-        _output.Dispose();
-        _error.Dispose();
-    }
-
     [Fact]
     public void Registry_writes_the_generated_file_to_out()
     {
-        string path = Path.Combine(_folder, "sub", "registry.json");
+        string path = Path.Combine(Folder, "sub", "registry.json");
 
         int exit = Run("registry", "--households", "120", "--communities", "3", "--seed", "9", "--out", path);
 
         Assert.Equal(0, exit);
         Assert.Equal(RegistryGeneratorTests.Generate(new RegistrySpec(120, 3, 9)), File.ReadAllBytes(path));
         Assert.Equal(120, RegistryLoader.Parse(File.ReadAllBytes(path), path).Households.Count);
-        Assert.Contains("Wrote 120 households in 3 communities (seed 9)", _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Wrote 120 households in 3 communities (seed 9)", Output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -34,7 +23,7 @@ public sealed class RegistryCommandTests : IDisposable
         int exit = Run("--help");
 
         Assert.Equal(0, exit);
-        string help = _output.ToString();
+        string help = Output.ToString();
         string commands = help[help.IndexOf("Commands:", StringComparison.Ordinal)..];
         Assert.Equal(["registry", "run", "load"], commands.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')[0]));
     }
@@ -45,31 +34,28 @@ public sealed class RegistryCommandTests : IDisposable
     [InlineData("--households", "many", "Cannot parse argument 'many' for option '--households'")]
     public void A_bad_count_is_refused_naming_the_option(string option, string value, string message)
     {
-        string path = Path.Combine(_folder, "registry.json");
+        string path = Path.Combine(Folder, "registry.json");
 
         int exit = Run("registry", option, value, "--out", path);
 
         Assert.Equal(1, exit);
-        Assert.Contains(message, _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, Error.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
 
     [Fact]
     public void More_communities_than_households_is_refused_with_both_counts()
     {
-        int exit = Run("registry", "--households", "2", "--communities", "3", "--out", Path.Combine(_folder, "r.json"));
+        int exit = Run("registry", "--households", "2", "--communities", "3", "--out", Path.Combine(Folder, "r.json"));
 
         Assert.Equal(1, exit);
-        Assert.Contains("--communities (3) must not be more than --households (2)", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--communities (3) must not be more than --households (2)", Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_unknown_command_is_refused()
     {
         Assert.Equal(1, Run("traffic"));
-        Assert.Contains("'traffic'", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("'traffic'", Error.ToString(), StringComparison.Ordinal);
     }
-
-    private int Run(params string[] args) =>
-        SimulatorCommand.Create().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = _output, Error = _error });
 }

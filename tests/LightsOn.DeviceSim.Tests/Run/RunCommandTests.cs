@@ -1,21 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
+using LightsOn.DeviceSim.Tests;
+
 namespace LightsOn.DeviceSim.Tests.Run;
 
-public sealed class RunCommandTests : IDisposable
+public sealed class RunCommandTests : SimulatorCommandTest
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("lightson-devicesim-run-").FullName;
-    private readonly StringWriter _output = new();
-    private readonly StringWriter _error = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_folder, recursive: true);
-        _output.Dispose();
-        _error.Dispose();
-    }
-
     [Fact]
     public void Help_shows_every_option_of_run()
     {
@@ -24,7 +15,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(0, exit);
         foreach (string option in new[] { "--registry", "--host", "--port", "--start", "--speed", "--duration", "--seed", "--qos", "--connections" })
         {
-            Assert.Contains(option, _output.ToString(), StringComparison.Ordinal);
+            Assert.Contains(option, Output.ToString(), StringComparison.Ordinal);
         }
     }
 
@@ -39,20 +30,20 @@ public sealed class RunCommandTests : IDisposable
         int exit = Run("run", "--registry", WriteRegistry(), option, value);
 
         Assert.Equal(1, exit);
-        Assert.Contains(message, _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_registry_that_does_not_load_is_refused_with_its_reason()
     {
-        string path = Path.Combine(_folder, "bad.json");
+        string path = Path.Combine(Folder, "bad.json");
         File.WriteAllText(path, "{\"households\": 3}");
 
         int exit = Run("run", "--registry", path, "--port", "1");
 
         Assert.Equal(1, exit);
-        Assert.Contains("Cannot read the registry: ", _error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("bad.json", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Cannot read the registry: ", Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("bad.json", Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,12 +54,12 @@ public sealed class RunCommandTests : IDisposable
         int exit = Run("run", "--registry", WriteRegistry(), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connections", "1");
 
         Assert.Equal(1, exit);
-        Assert.Contains($"Cannot connect to the MQTT broker at 127.0.0.1:{port}", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Cannot connect to the MQTT broker at 127.0.0.1:{port}", Error.ToString(), StringComparison.Ordinal);
     }
 
     private string WriteRegistry()
     {
-        string path = Path.Combine(_folder, "registry.json");
+        string path = Path.Combine(Folder, "registry.json");
         File.WriteAllBytes(path, RegistryGeneratorTests.Generate(new RegistrySpec(3, 1, 1)));
         return path;
     }
@@ -81,7 +72,4 @@ public sealed class RunCommandTests : IDisposable
         listener.Stop();
         return port;
     }
-
-    private int Run(params string[] args) =>
-        SimulatorCommand.Create().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = _output, Error = _error });
 }

@@ -1,27 +1,18 @@
 using System.CommandLine;
 
+using LightsOn.DeviceSim.Tests;
+
 namespace LightsOn.DeviceSim.Tests.Scenarios;
 
 /// <summary><c>run</c>'s scenario and verify options, refused before anything connects.</summary>
-public sealed class RunScenarioOptionsTests : IDisposable
+public sealed class RunScenarioOptionsTests : SimulatorCommandTest
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("lightson-devicesim-scenarios-").FullName;
-    private readonly StringWriter _output = new();
-    private readonly StringWriter _error = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_folder, recursive: true);
-        _output.Dispose();
-        _error.Dispose();
-    }
-
     [Fact]
     public void Help_shows_the_scenario_and_verify_options_with_every_kind()
     {
         Assert.Equal(0, Run("run", "--help"));
 
-        string help = _output.ToString();
+        string help = Output.ToString();
         foreach (string text in new[] { "--scenario", "--scenarios", "--verify", "--grace", "no-wake-up", "door-left-open", "clock-skew", "flood" })
         {
             Assert.Contains(text, help, StringComparison.Ordinal);
@@ -36,7 +27,7 @@ public sealed class RunScenarioOptionsTests : IDisposable
     {
         Assert.Equal(1, Run("run", "--registry", WriteRegistry(), option, value));
 
-        Assert.Contains(message, _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,27 +36,24 @@ public sealed class RunScenarioOptionsTests : IDisposable
         // Port 1 is never a broker: reaching the connection would be a different error.
         Assert.Equal(1, Run("run", "--registry", WriteRegistry(), "--port", "1", "--scenario", "sos:h000099@2026-11-23T18:00"));
 
-        Assert.Contains("Cannot use the scenarios: sos:h000099@2026-11-23T18:00: household h000099 is not in the registry.", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Cannot use the scenarios: sos:h000099@2026-11-23T18:00: household h000099 is not in the registry.", Error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_scenarios_file_with_a_bad_entry_is_refused_with_the_entry()
     {
-        string file = Path.Combine(_folder, "scenarios.json");
+        string file = Path.Combine(Folder, "scenarios.json");
         File.WriteAllText(file, """[{"kind":"sos","household":"h000001","at":"2026-11-23T18:00"},{"kind":"fall","household":"h000002"}]""");
 
         Assert.Equal(1, Run("run", "--registry", WriteRegistry(), "--port", "1", "--scenarios", file));
 
-        Assert.Contains("scenarios.json [1]: \"at\" is missing or not a string", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("scenarios.json [1]: \"at\" is missing or not a string", Error.ToString(), StringComparison.Ordinal);
     }
 
     private string WriteRegistry()
     {
-        string path = Path.Combine(_folder, "registry.json");
+        string path = Path.Combine(Folder, "registry.json");
         File.WriteAllBytes(path, RegistryGeneratorTests.Generate(new RegistrySpec(3, 1, 1)));
         return path;
     }
-
-    private int Run(params string[] args) =>
-        SimulatorCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = _output, Error = _error });
 }
