@@ -14,14 +14,14 @@ internal static class RegistryCommand
             Description = "How many households",
             DefaultValueFactory = _ => 1000,
         };
-        households.Validators.Add(r => InRange(r, RegistrySpec.MaxHouseholds));
+        households.Validators.Add(r => OptionValidation.InRange(r, 1, RegistrySpec.MaxHouseholds));
 
         var communities = new Option<int>("--communities", "-c")
         {
             Description = "How many communities the households are spread over",
             DefaultValueFactory = _ => 5,
         };
-        communities.Validators.Add(r => InRange(r, RegistrySpec.MaxCommunities));
+        communities.Validators.Add(r => OptionValidation.InRange(r, 1, RegistrySpec.MaxCommunities));
 
         var seed = new Option<int>("--seed")
         {
@@ -64,17 +64,5 @@ internal static class RegistryCommand
             return 0;
         });
         return command;
-    }
-
-    // Reads the token itself: a value that is not a number already has the parser's error,
-    // and asking for the converted value here would throw instead of reporting.
-    private static void InRange(OptionResult result, int max)
-    {
-        if (result.Tokens.Count == 1
-            && int.TryParse(result.Tokens[0].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
-            && (value < 1 || value > max))
-        {
-            result.AddError($"{result.Option.Name} must be 1 to {max}, not {value}.");
-        }
     }
 }

@@ -26,37 +26,37 @@ internal static class LoadCommand
             Description = "The MQTT broker's port",
             DefaultValueFactory = _ => 1883,
         };
-        port.Validators.Add(r => InRange(r, 1, 65535));
+        port.Validators.Add(r => OptionValidation.InRange(r, 1, 65535));
         var rate = new Option<int>("--rate")
         {
             Description = "Target messages per second, over all connections together",
             DefaultValueFactory = _ => 10_000,
         };
-        rate.Validators.Add(r => InRange(r, 1, 10_000_000));
+        rate.Validators.Add(r => OptionValidation.InRange(r, 1, 10_000_000));
         var duration = new Option<int>("--duration", "-d")
         {
             Description = "Seconds to publish for",
             DefaultValueFactory = _ => 60,
         };
-        duration.Validators.Add(r => InRange(r, 1, 86_400));
+        duration.Validators.Add(r => OptionValidation.InRange(r, 1, 86_400));
         var connections = new Option<int>("--connections")
         {
             Description = "MQTT connections to spread the devices over (at most the registry's device count)",
             DefaultValueFactory = _ => 50,
         };
-        connections.Validators.Add(r => InRange(r, 1, 10_000));
+        connections.Validators.Add(r => OptionValidation.InRange(r, 1, 10_000));
         var qos = new Option<int>("--qos")
         {
             Description = "MQTT QoS: 1 waits for every PUBACK, 0 fires and forgets",
             DefaultValueFactory = _ => 1,
         };
-        qos.Validators.Add(r => InRange(r, 0, 1));
+        qos.Validators.Add(r => OptionValidation.InRange(r, 0, 1));
         var inFlight = new Option<int>("--inflight")
         {
             Description = "Publishes each connection keeps unacknowledged at once (QoS 1)",
             DefaultValueFactory = _ => 256,
         };
-        inFlight.Validators.Add(r => InRange(r, 1, 65_535));
+        inFlight.Validators.Add(r => OptionValidation.InRange(r, 1, 65_535));
         var seed = new Option<int>("--seed")
         {
             Description = "Seed for the message mix",
@@ -121,16 +121,5 @@ internal static class LoadCommand
             return result.Succeeded ? 0 : result.Failure is not null ? 2 : 3;
         });
         return command;
-    }
-
-    // Reads the token itself: a value that is not a number already has the parser's error.
-    private static void InRange(OptionResult result, int min, int max)
-    {
-        if (result.Tokens.Count == 1
-            && int.TryParse(result.Tokens[0].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
-            && (value < min || value > max))
-        {
-            result.AddError($"{result.Option.Name} must be {min} to {max}, not {value}.");
-        }
     }
 }

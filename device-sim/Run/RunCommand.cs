@@ -32,7 +32,7 @@ internal static class RunCommand
             Description = "The MQTT broker's port",
             DefaultValueFactory = _ => 1883,
         };
-        port.Validators.Add(r => InRange(r, 1, 65535));
+        port.Validators.Add(r => OptionValidation.InRange(r, 1, 65535));
         var start = new Option<string?>("--start")
         {
             Description = "Start the simulated clock at this local time in the households' zone, e.g. 2026-11-23T15:00 (the gateway's Clock:Start); default: now",
@@ -79,13 +79,13 @@ internal static class RunCommand
             Description = "MQTT QoS: 0 (at most once) or 1 (at least once)",
             DefaultValueFactory = _ => 1,
         };
-        qos.Validators.Add(r => InRange(r, 0, 1));
+        qos.Validators.Add(r => OptionValidation.InRange(r, 0, 1));
         var connections = new Option<int>("--connections")
         {
             Description = "How many MQTT connections the households are spread over",
             DefaultValueFactory = _ => 20,
         };
-        connections.Validators.Add(r => InRange(r, 1, 10_000));
+        connections.Validators.Add(r => OptionValidation.InRange(r, 1, 10_000));
         var root = new Option<string>("--root")
         {
             Description = "The topic root (the gateway's Mqtt topic root)",
@@ -279,15 +279,4 @@ internal static class RunCommand
 
     private static string Local(TimeZoneInfo zone, long utcTicks) =>
         ZonedTime.ToLocal(zone, Math.Min(utcTicks, DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    // Reads the token itself: a value that is not a number already has the parser's error.
-    private static void InRange(OptionResult result, int min, int max)
-    {
-        if (result.Tokens.Count == 1
-            && int.TryParse(result.Tokens[0].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
-            && (value < min || value > max))
-        {
-            result.AddError($"{result.Option.Name} must be {min} to {max}, not {value}.");
-        }
-    }
 }
