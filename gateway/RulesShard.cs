@@ -4,9 +4,10 @@ namespace LightsOn.Gateway;
 
 /// <summary>
 /// One rules engine over a slice of the households. A <see cref="RulesEngine"/> is
-/// single-threaded: every call into it goes through <see cref="Run{T}"/>, which holds the
-/// shard's lock. A simple lock is enough while only the HTTP API reaches in; the ingest path
-/// will own the shard's thread and take commands from a queue instead.
+/// single-threaded: every call into it goes through <c>Run</c>, which holds the shard's lock.
+/// The shard's <see cref="Pipeline.ShardWorker"/> is the only caller on the hot path, so the
+/// lock is uncontended there; it exists so that restart recovery and reads from outside the
+/// worker (tests, the coming HTTP API) never race it.
 /// </summary>
 internal sealed class RulesShard(int id, IReadOnlyList<Household> households, RulesEngine engine)
 {
