@@ -9,6 +9,7 @@ internal static class SimulatorCommand
     {
         RegistryCommand.Create(),
         Run.RunCommand.Create(),
+        Run.RunCommand.CreateVerify(),
         Load.LoadCommand.Create(),
     };
 }

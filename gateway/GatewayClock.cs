@@ -11,6 +11,9 @@ internal sealed class GatewayClock(TimeProvider time)
 {
     public TimeProvider Time => time;
 
+    /// <summary>How many times faster than real time the clock runs: 1 unless scaled.</summary>
+    public double Speed => time is ScaledTimeProvider scaled ? scaled.Speed : 1;
+
     public static GatewayClock Create(IServiceProvider services)
     {
         var clock = services.GetRequiredService<IOptions<ClockOptions>>().Value;

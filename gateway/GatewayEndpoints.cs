@@ -8,7 +8,7 @@ internal static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", () => HealthStatus.Ok);
+        endpoints.MapGet("/healthz", (GatewayClock clock) => HealthStatus.Of(clock));
         endpoints.MapGet("/readyz", (IngestService ingest, InfluxWriter writer, IBatchSpool spool) =>
         {
             long spooled = spool is WriterSpool disk ? disk.Disk.Batches : 0;

@@ -15,7 +15,15 @@ internal static class RunCommand
 
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
 
-    public static Command Create()
+    /// <summary><c>run</c>: the households' days, with <c>--verify</c> to check the alerts too.</summary>
+    public static Command Create() =>
+        Build("run", "Simulate the registry's households over MQTT: daily routines, heartbeats and batteries, in real time or on a scaled clock", verifyAlways: false);
+
+    /// <summary><c>verify</c>: <c>run --verify</c> under its own name, for integrators' CI.</summary>
+    public static Command CreateVerify() =>
+        Build("verify", "Run the households with their scenarios and check the gateway's alerts: every scenario's alert in time, none for any other household; exits with 2 on any mismatch", verifyAlways: true);
+
+    private static Command Build(string name, string description, bool verifyAlways)
     {
         var registry = new Option<FileInfo>("--registry", "-r")
         {
@@ -57,6 +65,20 @@ internal static class RunCommand
                 r.AddError($"--speed must be a number greater than 0, not {r.Tokens[0].Value}.");
             }
         });
+        var clockFrom = new Option<Uri?>("--clock-from")
+        {
+            Description = "Take the simulated clock (time and speed) from the running gateway at this HTTP address, e.g. http://127.0.0.1:8080, instead of --start and --speed",
+            CustomParser = r =>
+            {
+                string text = r.Tokens[0].Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                {
+                    return uri;
+                }
+                r.AddError($"--clock-from must be the gateway's HTTP address such as http://127.0.0.1:8080, not '{text}'.");
+                return null;
+            },
+        };
         var duration = new Option<double?>("--duration")
         {
             Description = "How many simulated hours to run; default: until stopped (Ctrl+C)",
@@ -134,10 +156,21 @@ internal static class RunCommand
             }
         });
 
-        var command = new Command("run", "Simulate the registry's households over MQTT: daily routines, heartbeats and batteries, in real time or on a scaled clock")
+        var command = new Command(name, description)
         {
-            registry, host, port, start, speed, duration, seed, qos, connections, root, scenario, scenarios, verify, grace,
+            registry, host, port, start, speed, clockFrom, duration, seed, qos, connections, root, scenario, scenarios, grace,
         };
+        if (!verifyAlways)
+        {
+            command.Options.Add(verify);
+        }
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(clockFrom) is not null && (r.GetResult(start) is not null || r.GetResult(speed) is { Implicit: false }))
+            {
+                r.AddError("--clock-from takes the start and speed from the gateway: give it without --start and --speed.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -161,15 +194,6 @@ internal static class RunCommand
 
             // The households' zone reads --start, as the gateway reads Clock:Start in Clock:TimeZone.
             var zone = loaded.Households[0].Policy.TimeZone;
-            string? startText = parse.GetValue(start);
-            long startUtc = startText is null
-                ? TimeProvider.System.GetUtcNow().UtcTicks
-                : ZonedTime.ToUtcTicks(zone, ParseStart(startText));
-            double hours = parse.GetValue(duration) ?? double.PositiveInfinity;
-            long endUtc = double.IsPositiveInfinity(hours) || hours * TimeSpan.TicksPerHour >= long.MaxValue - startUtc
-                ? long.MaxValue
-                : startUtc + (long)(hours * TimeSpan.TicksPerHour);
-            double pace = parse.GetValue(speed);
             var generator = new RoutineGenerator(loaded.Households, parse.GetValue(seed));
             ScenarioPlan plan;
             try
@@ -182,9 +206,14 @@ internal static class RunCommand
                 return 1;
             }
             string target = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
+            var gatewayUrl = parse.GetValue(clockFrom);
+            if (gatewayUrl is not null && await ReadGatewayClockAsync(gatewayUrl, error, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return 1;
+            }
 
             AlertWatcher? watcher = null;
-            if (parse.GetValue(verify))
+            if (verifyAlways || parse.GetValue(verify))
             {
                 try
                 {
@@ -213,12 +242,40 @@ internal static class RunCommand
                 return 1;
             }
 
+            // The clock starts once the connections are up, so the first messages go out on time;
+            // a gateway's clock is read then too, not only in the check before connecting.
+            SimClock? clock;
+            if (gatewayUrl is not null)
+            {
+                clock = await ReadGatewayClockAsync(gatewayUrl, error, cancellationToken).ConfigureAwait(false);
+                if (clock is null)
+                {
+                    await sink.DisposeAsync().ConfigureAwait(false);
+                    if (watcher is not null)
+                    {
+                        await watcher.DisposeAsync().ConfigureAwait(false);
+                    }
+                    return 1;
+                }
+            }
+            else
+            {
+                string? startText = parse.GetValue(start);
+                long fromUtc = startText is null
+                    ? TimeProvider.System.GetUtcNow().UtcTicks
+                    : ZonedTime.ToUtcTicks(zone, ParseStart(startText));
+                clock = new SimClock(TimeProvider.System, fromUtc, parse.GetValue(speed));
+            }
+            long startUtc = clock.StartUtcTicks;
+            double hours = parse.GetValue(duration) ?? double.PositiveInfinity;
+            long endUtc = double.IsPositiveInfinity(hours) || hours * TimeSpan.TicksPerHour >= long.MaxValue - startUtc
+                ? long.MaxValue
+                : startUtc + (long)(hours * TimeSpan.TicksPerHour);
             await using (sink.ConfigureAwait(false))
             {
-                var clock = new SimClock(TimeProvider.System, startUtc, pace);
                 var publisher = new Publisher(loaded.Households, clock, sink, parse.GetValue(root)!);
                 output.WriteLine(
-                    $"Simulating {loaded.Households.Count} households (seed {parse.GetValue(seed)}) from {Local(zone, startUtc)} {zone.Id} at {pace.ToString(CultureInfo.InvariantCulture)}x, "
+                    $"Simulating {loaded.Households.Count} households (seed {parse.GetValue(seed)}) from {Local(zone, startUtc)} {zone.Id} at {clock.Speed.ToString(CultureInfo.InvariantCulture)}x, "
                     + (endUtc == long.MaxValue ? "until stopped" : $"for {hours.ToString(CultureInfo.InvariantCulture)} simulated hours")
                     + $", over {sink.Connections} connections to {target} (QoS {parse.GetValue(qos)})");
                 foreach (var expected in plan.Expectations)
@@ -248,13 +305,28 @@ internal static class RunCommand
                     // Alerts due by the end of the run may still be on their way: wait out the grace on the
                     // simulated clock, and a second of real time for delivery.
                     await Task.Delay(clock.RealDelayUntil(runEnd + slack.Ticks) + TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
-                    var report = AlertMatcher.Match(plan.Expectations, watcher.Events, runEnd, slack);
+                    var heartbeats = loaded.Households.ToDictionary(h => h.Id, h => h.Policy.Heartbeat, StringComparer.Ordinal);
+                    var report = AlertMatcher.Match(plan.Expectations, watcher.Events, startUtc, runEnd, slack, id => heartbeats.GetValueOrDefault(id));
                     report.Write(output, zone);
                     return sink.Failed != 0 ? 1 : report.Passed ? 0 : 2;
                 }
             }
         });
         return command;
+    }
+
+    /// <summary>The gateway's clock, or null when it did not give one, said on <paramref name="error"/>.</summary>
+    private static async Task<SimClock?> ReadGatewayClockAsync(Uri gateway, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GatewayClockSource.ReadAsync(gateway, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync($"Cannot read the gateway's clock: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
     }
 
     private static List<Scenario> ReadScenarios(string[]? inline, FileInfo? file)

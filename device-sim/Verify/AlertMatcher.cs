@@ -14,11 +14,16 @@ namespace LightsOn.DeviceSim.Verify;
 /// <c>raisedAt</c>, so each alert counts once. Alerts in a household with an incident that
 /// no expectation asked for are not failures: a quiet stretch may well raise more than it
 /// declares in a gateway that started watching mid-window. <paramref name="grace"/> absorbs
-/// how often the gateway evaluates its deadlines.
+/// how often the gateway evaluates its deadlines. An alert raised after the run ended is not
+/// held against anyone: when the simulator stops, every device falls silent at once, and the
+/// gateway rightly says so. Nor is a <c>device-offline</c> whose silence began before the run
+/// started: a gateway started earlier heard nothing from the devices until the simulator came.
 /// </remarks>
 internal static class AlertMatcher
 {
-    public static VerifyReport Match(IReadOnlyList<Expectation> expectations, IEnumerable<AlertEvent> events, long runEndUtcTicks, TimeSpan grace)
+    /// <param name="heartbeatOf">A household's heartbeat timeout (its policy's <c>heartbeatMinutes</c>).</param>
+    public static VerifyReport Match(
+        IReadOnlyList<Expectation> expectations, IEnumerable<AlertEvent> events, long runStartUtcTicks, long runEndUtcTicks, TimeSpan grace, Func<string, TimeSpan> heartbeatOf)
     {
         var alerts = events.GroupBy(e => e.Id, StringComparer.Ordinal).Select(g => g.First()).OrderBy(a => a.RaisedAtUtcTicks).ToList();
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -50,7 +55,8 @@ internal static class AlertMatcher
         var incidents = expectations.Select(e => e.Household).ToHashSet(StringComparer.Ordinal);
         foreach (var alert in alerts)
         {
-            if (!incidents.Contains(alert.Household))
+            bool silentBeforeRun = alert.Kind == "device-offline" && alert.RaisedAtUtcTicks - heartbeatOf(alert.Household).Ticks < runStartUtcTicks;
+            if (!incidents.Contains(alert.Household) && alert.RaisedAtUtcTicks <= runEndUtcTicks && !silentBeforeRun)
             {
                 rows.Add(new VerifyRow(VerifyOutcome.Unexpected, alert.Household, alert.Kind, alert.Device, "-", null, alert.RaisedAtUtcTicks));
             }

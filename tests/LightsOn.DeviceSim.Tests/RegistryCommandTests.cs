@@ -25,7 +25,7 @@ public sealed class RegistryCommandTests : SimulatorCommandTest
         Assert.Equal(0, exit);
         string help = Output.ToString();
         string commands = help[help.IndexOf("Commands:", StringComparison.Ordinal)..];
-        Assert.Equal(["registry", "run", "load"], commands.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')[0]));
+        Assert.Equal(["registry", "run", "verify", "load"], commands.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')[0]));
     }
 
     [Theory]

@@ -16,15 +16,16 @@ public sealed class GatewayHostTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task Healthz_answers_ok()
+    public async Task Healthz_answers_ok_with_the_clock_the_rules_run_on()
     {
         await using var gateway = await TestGateway.StartAsync();
+        gateway.Time.Advance(TimeSpan.FromMinutes(90));
 
         using var response = await gateway.Http.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
-        Assert.Equal("""{"status":"ok"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"status":"ok","clock":"2026-11-23T08:30:00+00:00","speed":1}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -13,10 +13,54 @@ public sealed class RunCommandTests : SimulatorCommandTest
         int exit = Run("run", "--help");
 
         Assert.Equal(0, exit);
-        foreach (string option in new[] { "--registry", "--host", "--port", "--start", "--speed", "--duration", "--seed", "--qos", "--connections" })
+        foreach (string option in new[] { "--registry", "--host", "--port", "--start", "--speed", "--clock-from", "--duration", "--seed", "--qos", "--connections", "--verify" })
         {
             Assert.Contains(option, Output.ToString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Verify_is_run_with_verification_always_on()
+    {
+        int exit = Run("verify", "--help");
+
+        Assert.Equal(0, exit);
+        foreach (string option in new[] { "--registry", "--clock-from", "--scenario", "--scenarios", "--grace" })
+        {
+            Assert.Contains(option, Output.ToString(), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("--verify", Output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--start", "2026-11-23T15:00")]
+    [InlineData("--speed", "60")]
+    public void The_gateway_clock_and_a_clock_given_by_hand_are_refused_together(string option, string value)
+    {
+        int exit = Run("run", "--registry", WriteRegistry(), "--clock-from", "http://127.0.0.1:8080", option, value);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--clock-from takes the start and speed from the gateway: give it without --start and --speed.", Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_clock_from_address_that_is_not_http_is_refused()
+    {
+        int exit = Run("run", "--registry", WriteRegistry(), "--clock-from", "127.0.0.1:8080");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--clock-from must be the gateway's HTTP address such as http://127.0.0.1:8080, not '127.0.0.1:8080'.", Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gateway_that_does_not_answer_for_its_clock_is_reported_with_its_address()
+    {
+        int port = ClosedPort();
+
+        int exit = Run("verify", "--registry", WriteRegistry(), "--clock-from", $"http://127.0.0.1:{port}", "--port", "1");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"Cannot read the gateway's clock: http://127.0.0.1:{port}/healthz did not answer", Error.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -11,7 +11,9 @@ public sealed class AlertMatcherTests
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
     private static readonly long T = ZonedTime.ToUtcTicks(Shanghai, new DateTime(2026, 11, 23, 18, 30, 0));
     private static readonly long RunEnd = T + TimeSpan.TicksPerDay;
+    private static readonly long RunStart = T - TimeSpan.TicksPerHour;
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+    private static readonly Func<string, TimeSpan> HeartbeatOf = _ => TimeSpan.FromMinutes(30);
 
     private static readonly Expectation Sos = Expect("sos:h000012@2026-11-23T18:30", AlertKind.Sos, T);
     private static readonly Expectation Offline = Expect("device-offline:h000020@2026-11-23T18:30", AlertKind.DeviceOffline, T + 30 * TimeSpan.TicksPerMinute, "f1");
@@ -24,7 +26,7 @@ public sealed class AlertMatcherTests
             Event("a-1", "h000012", "sos", T + 2 * TimeSpan.TicksPerSecond),
             Event("a-1", "h000012", "sos", T + 2 * TimeSpan.TicksPerSecond, state: "acknowledged"),
             Event("a-2", "h000020", "device-offline", T + 30 * TimeSpan.TicksPerMinute, device: "f1"),
-        ], RunEnd, Grace);
+        ], RunStart, RunEnd, Grace, HeartbeatOf);
 
         Assert.True(report.Passed);
         Assert.Equal([VerifyOutcome.Ok, VerifyOutcome.Ok], report.Rows.Select(r => r.Outcome));
@@ -34,8 +36,8 @@ public sealed class AlertMatcherTests
     [Fact]
     public void An_alert_one_tick_past_its_deadline_and_grace_is_late()
     {
-        var report = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T + Grace.Ticks + 1)], RunEnd, Grace);
-        var onEdge = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T + Grace.Ticks)], RunEnd, Grace);
+        var report = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T + Grace.Ticks + 1)], RunStart, RunEnd, Grace, HeartbeatOf);
+        var onEdge = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T + Grace.Ticks)], RunStart, RunEnd, Grace, HeartbeatOf);
 
         Assert.False(report.Passed);
         Assert.Equal(VerifyOutcome.Late, Assert.Single(report.Rows).Outcome);
@@ -50,7 +52,7 @@ public sealed class AlertMatcherTests
             Event("a-1", "h000012", "fall", T),
             Event("a-2", "h000013", "sos", T),
             Event("a-3", "h000020", "device-offline", T, device: "b1"),
-        ], RunEnd, Grace);
+        ], RunStart, RunEnd, Grace, HeartbeatOf);
 
         Assert.False(report.Passed);
         Assert.Equal([VerifyOutcome.Missing, VerifyOutcome.Missing], report.Rows.Where(r => r.Scenario != "-").Select(r => r.Outcome));
@@ -62,16 +64,44 @@ public sealed class AlertMatcherTests
     [Fact]
     public void An_expectation_due_after_the_run_ended_is_not_judged()
     {
-        var report = AlertMatcher.Match([Offline], [], runEndUtcTicks: T + 10 * TimeSpan.TicksPerMinute, Grace);
+        var report = AlertMatcher.Match([Offline], [], RunStart, runEndUtcTicks: T + 10 * TimeSpan.TicksPerMinute, Grace, HeartbeatOf);
 
         Assert.True(report.Passed);
         Assert.Equal(VerifyOutcome.NotDue, Assert.Single(report.Rows).Outcome);
     }
 
     [Fact]
+    public void An_alert_raised_after_the_run_ended_is_not_unexpected_for_the_devices_have_stopped()
+    {
+        var report = AlertMatcher.Match([Sos],
+        [
+            Event("a-1", "h000012", "sos", T),
+            Event("a-8", "h000099", "device-offline", RunEnd + 1, device: "b1"),
+            Event("a-9", "h000098", "device-offline", RunEnd, device: "b1"),
+        ], RunStart, RunEnd, Grace, HeartbeatOf);
+
+        Assert.False(report.Passed);
+        Assert.Equal("h000098", Assert.Single(report.Rows, r => r.Outcome == VerifyOutcome.Unexpected).Household);
+    }
+
+    [Fact]
+    public void A_device_silent_since_before_the_run_started_is_not_unexpected_but_one_silent_during_the_run_is()
+    {
+        long firstHeard = RunStart + 30 * TimeSpan.TicksPerMinute;
+        var report = AlertMatcher.Match([Sos],
+        [
+            Event("a-1", "h000012", "sos", T),
+            Event("a-8", "h000099", "device-offline", firstHeard - 1, device: "b1"),
+            Event("a-9", "h000098", "device-offline", firstHeard, device: "b1"),
+        ], RunStart, RunEnd, Grace, HeartbeatOf);
+
+        Assert.Equal("h000098", Assert.Single(report.Rows, r => r.Outcome == VerifyOutcome.Unexpected).Household);
+    }
+
+    [Fact]
     public void Any_alert_for_a_household_without_an_incident_fails_the_run()
     {
-        var report = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T), Event("a-9", "h000099", "lights-not-on", T)], RunEnd, Grace);
+        var report = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T), Event("a-9", "h000099", "lights-not-on", T)], RunStart, RunEnd, Grace, HeartbeatOf);
 
         Assert.False(report.Passed);
         var output = new StringWriter();
@@ -83,7 +113,7 @@ public sealed class AlertMatcherTests
     [Fact]
     public void The_table_shows_each_expectation_with_its_deadline_and_when_it_was_raised()
     {
-        var report = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T + TimeSpan.TicksPerSecond)], RunEnd, Grace);
+        var report = AlertMatcher.Match([Sos], [Event("a-1", "h000012", "sos", T + TimeSpan.TicksPerSecond)], RunStart, RunEnd, Grace, HeartbeatOf);
         var output = new StringWriter();
 
         report.Write(output, Shanghai);
