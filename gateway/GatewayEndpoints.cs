@@ -1,3 +1,4 @@
+using LightsOn.Gateway.Auth;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
 using LightsOn.Gateway.Storage;
@@ -26,8 +27,10 @@ internal static class GatewayEndpoints
                 "text/plain; version=0.0.4; charset=utf-8"));
 
         // Registry data only: engine state (last activity, open alerts) needs the shard's
-        // thread and comes with the full household view.
-        endpoints.MapGet("/api/households", (RegistryStore registry) => registry.Summaries);
+        // thread and comes with the full household view. Only the households in the token's scope.
+        endpoints.MapGet("/api/households", (RegistryStore registry, HttpContext context) =>
+            (IReadOnlyList<HouseholdSummary>)[.. registry.Summaries.Where(h => context.GetCaller().CanSee(h.Community, h.Id))]);
+        endpoints.MapAccessControlEndpoints();
         return endpoints;
     }
 }
