@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace LightsOn.Gateway.Auth;
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
-[JsonSerializable(typeof(TokensFile))]
+/// <summary>The access endpoints' bodies, compact like the rest of the API.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(CallerView))]
 [JsonSerializable(typeof(TokenView))]

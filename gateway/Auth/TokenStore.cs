@@ -155,7 +155,8 @@ internal sealed class TokenStore(IOptions<AuthOptions> options, TimeProvider tim
             communities,
             household,
             name,
-            time.GetUtcNow(),
+            // Whole milliseconds: the API shows this date, and ticks say nothing more to anyone.
+            DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()),
             Convert.ToHexStringLower(TokenSecret.Hash(secret)),
             Revoked: false);
         Commit([.. _current.Tokens, token]);
@@ -171,10 +172,12 @@ internal sealed class TokenStore(IOptions<AuthOptions> options, TimeProvider tim
             {
                 Write(path, tokens);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException && options.Value.UsesDefaultPath)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && options.Value.UsesDefaultPath && !_fileExisted)
             {
                 // A gateway whose default data folder is not writable (a read-only home, a
                 // locked-down service account) still starts; its tokens last until it stops.
+                // Not when a file is there: a revocation that did not reach it would be
+                // undone by the next start.
                 logger.TokensKeptInMemory(path, e.Message);
                 _path = null;
             }
@@ -201,7 +204,7 @@ internal sealed class TokenStore(IOptions<AuthOptions> options, TimeProvider tim
         {
             using (var stream = new FileStream(temp, fileOptions))
             {
-                JsonSerializer.Serialize(stream, new TokensFile(TokensFile.CurrentVersion, tokens), AuthJsonContext.Default.TokensFile);
+                JsonSerializer.Serialize(stream, new TokensFile(TokensFile.CurrentVersion, tokens), TokensFileJsonContext.Default.TokensFile);
                 stream.Flush(flushToDisk: true);
             }
             // A rename replaces the file whole: a crash leaves the old file or the new one, never half of one.
@@ -209,10 +212,22 @@ internal sealed class TokenStore(IOptions<AuthOptions> options, TimeProvider tim
         }
         catch
         {
-            File.Delete(temp);
+            TryDelete(temp);
             throw;
         }
         Spool.DirectorySync.Flush(folder);
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The write's own failure is the one to report; a stray temporary file is harmless.
+        }
     }
 
     private static List<StoredToken> Read(string path)
@@ -220,7 +235,7 @@ internal sealed class TokenStore(IOptions<AuthOptions> options, TimeProvider tim
         TokensFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(File.ReadAllBytes(path), AuthJsonContext.Default.TokensFile);
+            file = JsonSerializer.Deserialize(File.ReadAllBytes(path), TokensFileJsonContext.Default.TokensFile);
         }
         catch (JsonException e)
         {

@@ -38,11 +38,14 @@ internal sealed class TestGateway : IAsyncDisposable
 
     /// <param name="start">Where the rules' fake clock starts (a restart later in time, say).</param>
     /// <param name="settings">Command-line settings such as <c>--Registry:Path=…</c>.</param>
-    public static async Task<TestGateway> StartAtAsync(DateTimeOffset start, params string[] settings)
+    public static Task<TestGateway> StartAtAsync(DateTimeOffset start, params string[] settings) => StartAtAsync(start, services => { }, settings);
+
+    /// <param name="services">Replaces services before the build (a console writer, say).</param>
+    public static async Task<TestGateway> StartAtAsync(DateTimeOffset start, Action<IServiceCollection> services, params string[] settings)
     {
         var logs = new CapturingLoggerProvider();
         var time = new FakeTimeProvider(start);
-        var app = Build(logs, time, settings);
+        var app = Build(logs, time, services, settings);
         try
         {
             await app.StartAsync();
@@ -73,6 +76,9 @@ internal sealed class TestGateway : IAsyncDisposable
     /// is printed on the console). A setting given by the test comes later and wins.
     /// </remarks>
     public static WebApplication Build(CapturingLoggerProvider logs, FakeTimeProvider time, params string[] settings) =>
+        Build(logs, time, services => { }, settings);
+
+    private static WebApplication Build(CapturingLoggerProvider logs, FakeTimeProvider time, Action<IServiceCollection> services, string[] settings) =>
         GatewayHost.Build([
             "--urls=http://127.0.0.1:0",
             $"--Mqtt:Port={Fixtures.FreePort.Next()}",
@@ -83,6 +89,7 @@ internal sealed class TestGateway : IAsyncDisposable
         {
             builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
             builder.Services.AddSingleton(new GatewayClock(time));
+            services(builder.Services);
         });
 
     public async ValueTask DisposeAsync()

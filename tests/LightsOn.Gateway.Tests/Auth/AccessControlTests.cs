@@ -70,6 +70,39 @@ public sealed class AccessControlTests
         Assert.DoesNotContain(TestGateway.AdminToken, body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Refusals_are_logged_once_per_address_not_once_per_request()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        using var anonymous = gateway.CreateClient(null);
+
+        for (int i = 0; i < 5; i++)
+        {
+            using var response = await anonymous.GetAsync("/api/households");
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        var refused = Assert.Single(gateway.Logs.Entries, e => e.EventId.Id == 2006);
+        Assert.Equal(401, refused.Properties["Status"]);
+        Assert.Equal("-", refused.Properties["TokenId"]);
+    }
+
+    [Fact]
+    public async Task A_token_in_the_query_string_is_taken_by_the_alert_stream_only()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        using var anonymous = gateway.CreateClient(null);
+
+        using var me = await anonymous.GetAsync($"/api/me?access_token={TestGateway.AdminToken}");
+        using var stream = await anonymous.GetAsync($"/api/alerts/stream?access_token={TestGateway.AdminToken}", HttpCompletionOption.ResponseHeadersRead);
+        using var wrong = await anonymous.GetAsync("/api/alerts/stream?access_token=lo_not-a-token-of-this-gateway-0123456789", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, stream.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.DoesNotContain(gateway.Logs.Entries, e => e.Message.Contains(TestGateway.AdminToken, StringComparison.Ordinal));
+    }
+
     internal static async Task<(string Error, string Message)> ErrorOf(HttpResponseMessage response)
     {
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
