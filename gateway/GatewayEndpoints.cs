@@ -1,6 +1,7 @@
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
 using LightsOn.Gateway.Storage;
+using LightsOn.Gateway.Webhooks;
 
 namespace LightsOn.Gateway;
 
@@ -21,13 +22,14 @@ internal static class GatewayEndpoints
             return Results.Json(status, GatewayJsonContext.Default.ReadinessStatus,
                 statusCode: ingest.BrokerReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, IBatchSpool spool) =>
-            Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk),
+        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, IBatchSpool spool, WebhookDelivery webhooks) =>
+            Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk) + WebhookMetricsText.Render(webhooks.Status),
                 "text/plain; version=0.0.4; charset=utf-8"));
 
         // Registry data only: engine state (last activity, open alerts) needs the shard's
         // thread and comes with the full household view.
         endpoints.MapGet("/api/households", (RegistryStore registry) => registry.Summaries);
+        endpoints.MapWebhooks();
         return endpoints;
     }
 }
