@@ -42,6 +42,7 @@ internal sealed class WebhookSender
     private long _retries;
     private long _givenUp;
     private long _lostAtStop;
+    private long _queued;
     private long _droppedSinceLog;
     private DateTimeOffset _lastFullLog = DateTimeOffset.MinValue;
     private string? _lastError;
@@ -66,7 +67,11 @@ internal sealed class WebhookSender
     /// <summary>Queues an event without waiting: the alert dispatcher's thread must never block here.</summary>
     public void Enqueue(AlertEvent alertEvent, long queuedAtUnixMs)
     {
-        if (!_incoming.Writer.TryWrite(new OutboxItem(alertEvent.Id, queuedAtUnixMs, alertEvent.Json)))
+        if (_incoming.Writer.TryWrite(new OutboxItem(alertEvent.Id, queuedAtUnixMs, alertEvent.Json)))
+        {
+            Interlocked.Increment(ref _queued);
+        }
+        else
         {
             // Only after stop: the dispatcher outlived delivery.
             Interlocked.Increment(ref _lostAtStop);
@@ -82,7 +87,7 @@ internal sealed class WebhookSender
             {
                 return new WebhookStatus(
                     Name,
-                    (outbox?.Count ?? 0) + _incoming.Reader.Count,
+                    (outbox?.Count ?? 0) + Interlocked.Read(ref _queued),
                     Interlocked.Read(ref _delivered),
                     Interlocked.Read(ref _retries),
                     Interlocked.Read(ref _givenUp),
@@ -141,6 +146,8 @@ internal sealed class WebhookSender
                 batch.Add(item);
             }
             int dropped = await AppendAsync(batch).ConfigureAwait(false);
+            // Counted out only once on disk, so the pending count never dips while they move.
+            Interlocked.Add(ref _queued, -batch.Count);
             batch.Clear();
             _wake.Writer.TryWrite(true);
             if (dropped > 0)
@@ -213,17 +220,20 @@ internal sealed class WebhookSender
                 if (failedInARow > 0)
                 {
                     var now = _time.GetUtcNow();
-                    if (now >= deadline)
+                    if (now >= deadline && attempts == 0)
                     {
-                        // Expired while the receiver is failing: not tried again, so a long outage
-                        // costs one pass over the backlog, not a request timeout per event.
+                        // Expired behind others while the receiver is failing: given up untried, so
+                        // a long outage costs one pass over the backlog, not a timeout per event.
                         GiveUp(record, attempts);
                         continue;
                     }
-                    var wait = (nextAttemptAt < deadline ? nextAttemptAt : deadline) - now;
-                    if (wait > TimeSpan.Zero)
+                    // An event past its time but tried before gets one last attempt at its deadline.
+                    var attemptAt = nextAttemptAt < deadline ? nextAttemptAt : deadline;
+                    if (now < attemptAt)
                     {
-                        await Task.Delay(wait, _time, stopping).ConfigureAwait(false);
+                        await Task.Delay(attemptAt - now, _time, stopping).ConfigureAwait(false);
+                        // Looked up again: the event may have been dropped from a full outbox meanwhile.
+                        continue;
                     }
                 }
 
