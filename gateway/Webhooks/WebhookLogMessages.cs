@@ -18,7 +18,7 @@ internal static partial class LogMessages
     [LoggerMessage(2104, LogLevel.Error, "Webhook {Webhook}: outbox record {Sequence} (segment {Segment}, offset {Offset}) no longer reads back intact; skipped")]
     public static partial void WebhookOutboxRecordUnreadable(this ILogger logger, string webhook, long sequence, long segment, long offset);
 
-    [LoggerMessage(2105, LogLevel.Warning, "Webhook {Webhook}: outbox full ({MaxEvents} events or {MaxBytes} bytes); {Dropped} oldest events dropped since its last line, {Total} since start")]
+    [LoggerMessage(2105, LogLevel.Warning, "Webhook {Webhook}: outbox full ({MaxEvents} events or {MaxBytes} bytes) or an event over 1 MiB; {Dropped} events dropped, oldest first, since its last line, {Total} since start")]
     public static partial void WebhookOutboxFull(this ILogger logger, string webhook, int maxEvents, long maxBytes, long dropped, long total);
 
     [LoggerMessage(2106, LogLevel.Error, "Webhook {Webhook}: cannot write {Events} events to the outbox; retrying in {DelayMs} ms")]

@@ -15,7 +15,18 @@ internal sealed partial class WebhookOutbox
     public static WebhookOutbox Open(string folder, int maxEvents, long maxBytes, ILogger logger, string webhook)
     {
         Directory.CreateDirectory(folder);
-        var outbox = new WebhookOutbox(folder, maxEvents, maxBytes, logger, webhook);
+        SafeFileHandle folderLock;
+        try
+        {
+            // FileShare.None is an exclusive flock on Unix: two gateways appending to one outbox
+            // would interleave records and each deliver the other's events.
+            folderLock = File.OpenHandle(Path.Combine(folder, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the outbox '{folder}' is in use by another process (it holds {LockFileName}).", e);
+        }
+        var outbox = new WebhookOutbox(folder, maxEvents, maxBytes, logger, webhook, folderLock);
         try
         {
             outbox.Recover();

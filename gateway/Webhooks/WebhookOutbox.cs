@@ -33,6 +33,7 @@ internal sealed partial class WebhookOutbox : IDisposable
 
     private const string SegmentExtension = ".seg";
     private const string CursorFileName = "cursor";
+    private const string LockFileName = "lock";
     private const int CursorBytes = 12;
 
     private readonly Lock _lock = new();
@@ -41,6 +42,7 @@ internal sealed partial class WebhookOutbox : IDisposable
     private readonly long _maxBytes;
     private readonly ILogger _logger;
     private readonly string _webhook;
+    private readonly SafeFileHandle _folderLock;
     private readonly Queue<Entry> _pending = new();
     private readonly SortedDictionary<long, Segment> _segments = [];
     private Segment _current = null!;
@@ -50,8 +52,9 @@ internal sealed partial class WebhookOutbox : IDisposable
     private long _dropped;
     private bool _disposed;
 
-    private WebhookOutbox(string folder, int maxEvents, long maxBytes, ILogger logger, string webhook)
+    private WebhookOutbox(string folder, int maxEvents, long maxBytes, ILogger logger, string webhook, SafeFileHandle folderLock)
     {
+        _folderLock = folderLock;
         _folder = folder;
         _maxEvents = maxEvents;
         _maxBytes = maxBytes;
@@ -236,6 +239,7 @@ internal sealed partial class WebhookOutbox : IDisposable
             {
                 segment.Handle.Dispose();
             }
+            _folderLock.Dispose();
         }
     }
 

@@ -43,6 +43,7 @@ internal sealed class WebhookSender
     private long _givenUp;
     private long _lostAtStop;
     private long _queued;
+    private int _stopped;
     private long _droppedSinceLog;
     private DateTimeOffset _lastFullLog = DateTimeOffset.MinValue;
     private string? _lastError;
@@ -113,6 +114,10 @@ internal sealed class WebhookSender
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
         _incoming.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
@@ -245,8 +250,10 @@ internal sealed class WebhookSender
                 string? error = await AttemptAsync(record).ConfigureAwait(false);
                 if (error is null)
                 {
-                    outbox.Complete(record.Sequence);
+                    // Counted before it leaves the pending count: a reader that sees nothing
+                    // pending also sees every delivery.
                     Interlocked.Increment(ref _delivered);
+                    outbox.Complete(record.Sequence);
                     if (failedInARow > 0)
                     {
                         _logger.WebhookRecovered(Name, failedSinceLastSuccess);
@@ -292,8 +299,8 @@ internal sealed class WebhookSender
 
     private void GiveUp(OutboxRecord record, int attempts)
     {
-        _outbox!.Complete(record.Sequence);
         Interlocked.Increment(ref _givenUp);
+        _outbox!.Complete(record.Sequence);
         string? error;
         lock (_errorLock)
         {
