@@ -54,4 +54,17 @@ public sealed class WebhookGatewayTests
         Assert.DoesNotContain("lightson_webhook_", metrics, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
+
+    [Fact]
+    public void The_status_for_GET_api_webhooks_has_the_documented_shape()
+    {
+        IReadOnlyList<WebhookStatus> status =
+            [new WebhookStatus("district.example", 2, 1520, 3, 1, 0, "HTTP 503", new DateTimeOffset(2026, 11, 23, 7, 2, 11, 512, TimeSpan.Zero))];
+
+        string json = System.Text.Json.JsonSerializer.Serialize(status, WebhookJsonContext.Default.IReadOnlyListWebhookStatus);
+
+        Assert.Equal(
+            """[{"name":"district.example","pending":2,"delivered":1520,"retries":3,"givenUp":1,"dropped":0,"lastError":"HTTP 503","lastErrorAt":"2026-11-23T07:02:11.512+00:00"}]""",
+            json);
+    }
 }
