@@ -202,7 +202,6 @@ internal sealed class WebhookSender
         var stopping = _stopping.Token;
         // Failed attempts in a row, whatever the event: the receiver's trouble sets the backoff.
         int failedInARow = 0;
-        long failedSinceLastSuccess = 0;
         DateTimeOffset nextAttemptAt = default;
         long sequence = 0;
         int attempts = 0;
@@ -256,10 +255,9 @@ internal sealed class WebhookSender
                     outbox.Complete(record.Sequence);
                     if (failedInARow > 0)
                     {
-                        _logger.WebhookRecovered(Name, failedSinceLastSuccess);
+                        _logger.WebhookRecovered(Name, failedInARow);
                     }
                     failedInARow = 0;
-                    failedSinceLastSuccess = 0;
                     continue;
                 }
                 if (_abort.IsCancellationRequested)
@@ -274,7 +272,6 @@ internal sealed class WebhookSender
                     _lastErrorAt = failedAt;
                 }
                 failedInARow++;
-                failedSinceLastSuccess++;
                 var delay = Backoff(failedInARow, _options.RetryBaseDelay, _options.RetryMaxDelay, Random.Shared.NextDouble());
                 nextAttemptAt = failedAt + delay;
                 if (failedInARow == 1)
