@@ -17,7 +17,7 @@ internal static class AlertStream
     private static readonly byte[] Comment = Encoding.UTF8.GetBytes(": keep-alive\n\n");
     private static readonly byte[] EventEnd = Encoding.UTF8.GetBytes("\n\n");
 
-    public static async Task RunAsync(HttpContext context, AlertFeed feed)
+    public static async Task RunAsync(HttpContext context, AlertFeed feed, IHostApplicationLifetime lifetime)
     {
         var caller = context.GetCaller();
         long? lastEventId = null;
@@ -37,7 +37,10 @@ internal static class AlertStream
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var aborted = context.RequestAborted;
+        // A stream never ends on its own: it ends when the client leaves, or when the gateway
+        // stops (the client reconnects to the next run), or it would hold up the shutdown.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var aborted = ending.Token;
 
         using var subscription = feed.Subscribe(lastEventId);
         var body = response.Body;

@@ -53,7 +53,10 @@ public sealed class GatewayHostTests : IDisposable
 
         string body = await gateway.Http.GetStringAsync("/api/households");
 
-        Assert.Equal("""[{"id":"x01","community":"c1","grid":"g9","risk":"low","devices":2}]""", body);
+        // Ids, counts and states: the contact's name and phone stay in the registry.
+        Assert.Equal(
+            """[{"id":"x01","community":"c1","grid":"g9","risk":"low","devices":2,"litToday":false,"lastActivity":null,"openAlerts":0,"topSeverity":null,"away":false,"awayUntil":null,"deviceTrouble":0}]""",
+            body);
     }
 
     [Fact]
