@@ -28,6 +28,7 @@ internal static class GatewayEndpoints
         // Registry data only: engine state (last activity, open alerts) needs the shard's
         // thread and comes with the full household view.
         endpoints.MapGet("/api/households", (RegistryStore registry) => registry.Summaries);
+        endpoints.MapHistory();
         return endpoints;
     }
 }
