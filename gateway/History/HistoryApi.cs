@@ -67,7 +67,6 @@ internal sealed class HistoryApi(InfluxHistory influx, RegistryStore registry, G
     public async Task<HistoryAnswer<LightsReport>> LightsAsync(Caller caller, string? date, string? community, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var households = registry.Registry;
         if (CheckCommunity(caller, community) is { } badCommunity)
         {
             return Fail<LightsReport>(badCommunity);
@@ -75,7 +74,8 @@ internal sealed class HistoryApi(InfluxHistory influx, RegistryStore registry, G
         DateOnly day;
         if (string.IsNullOrEmpty(date))
         {
-            var zone = households.Households.Count > 0 ? households.Households[0].Policy.TimeZone : TimeZoneInfo.Utc;
+            var all = registry.Registry.Households;
+            var zone = all.Count > 0 ? all[0].Policy.TimeZone : TimeZoneInfo.Utc;
             day = DateOnly.FromDateTime(ZonedTime.ToLocal(zone, clock.Time.GetUtcNow().UtcTicks));
         }
         else if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
