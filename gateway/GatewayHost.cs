@@ -1,3 +1,4 @@
+using LightsOn.Gateway.Auth;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
@@ -45,6 +46,7 @@ internal static class GatewayHost
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddSpoolOptions();
+        services.AddAccessControl();
         services.AddSingleton<IBatchSpool>(OpenSpool);
 
         services.AddSingleton(sp => new AlertLog(sp.GetRequiredService<ILogger<AlertLog>>()));
@@ -69,6 +71,7 @@ internal static class GatewayHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseAccessControl();
         app.MapGatewayEndpoints();
         return app;
     }
