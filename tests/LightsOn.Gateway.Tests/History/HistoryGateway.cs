@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Http.Json;
 using LightsOn.Gateway.Auth;
 using LightsOn.Gateway.History;
 using LightsOn.Gateway.Ingest;
@@ -129,6 +130,15 @@ internal sealed class HistoryGateway : IAsyncDisposable
         using var http = new HttpClient();
         using var response = await http.PostAsync(new Uri(Influx.Url, "/write?db=lightson&precision=ms"), new ReadOnlyMemoryContent(buffer.WrittenMemory));
         Assert.True(response.IsSuccessStatusCode, $"InfluxDB refused the points: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>An HTTP client holding a new token the admin created with <paramref name="request"/> (<c>POST /api/tokens</c>).</summary>
+    public async Task<HttpClient> ClientAsync(object request)
+    {
+        using var created = await Gateway.Http.PostAsJsonAsync("/api/tokens", request);
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return Gateway.CreateClient(body.GetProperty("token").GetString());
     }
 
     /// <summary>The answer's value; fails the test with the error when there is one.</summary>
