@@ -67,6 +67,8 @@ internal sealed class HistoryApi(InfluxHistory influx, RegistryStore registry, G
     public async Task<HistoryAnswer<LightsReport>> LightsAsync(Caller caller, string? date, string? community, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        // "?community=" is no filter, as on the board.
+        community = string.IsNullOrEmpty(community) ? null : community;
         if (CheckCommunity(caller, community) is { } badCommunity)
         {
             return Fail<LightsReport>(badCommunity);
@@ -171,6 +173,8 @@ internal sealed class HistoryApi(InfluxHistory influx, RegistryStore registry, G
     public async Task<HistoryAnswer<ResponseTimesReport>> ResponseTimesAsync(Caller caller, string? from, string? to, string? community, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        // "?community=" is no filter, as on the board.
+        community = string.IsNullOrEmpty(community) ? null : community;
         if (CheckCommunity(caller, community) is { } badCommunity)
         {
             return Fail<ResponseTimesReport>(badCommunity);

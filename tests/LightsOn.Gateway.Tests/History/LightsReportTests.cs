@@ -96,6 +96,7 @@ public sealed class LightsReportTests : IAsyncLifetime
         Assert.Equal(["hA"], Ok(await _world.Api.LightsAsync(Family("hA"), "2026-11-23", null, default)).Households.Select(h => h.Household));
         Assert.Equal(["hA"], Ok(await _world.Api.LightsAsync(Family("hA"), "2026-11-23", "c1", default)).Households.Select(h => h.Household));
         Assert.Equal(["hC"], Ok(await _world.Api.LightsAsync(Admin, "2026-11-23", "c2", default)).Households.Select(h => h.Household));
+        Assert.Equal(3, Ok(await _world.Api.LightsAsync(Admin, "2026-11-23", "", default)).Households.Count);
         var hB = Assert.Single(Ok(await _world.Api.LightsAsync(Family("hB"), "2026-11-23", null, default)).Households);
         Assert.Equal("resolved", hB.Alert?.State);
     }
