@@ -35,6 +35,7 @@ internal static class GatewayEndpoints
         endpoints.MapAlertEndpoints();
         endpoints.MapHouseholdEndpoints();
         endpoints.MapWebhooks();
+        endpoints.MapHistory();
         return endpoints;
     }
 }

@@ -68,6 +68,7 @@ internal static class GatewayHost
         services.AddInfluxStorage();
         services.AddSingleton<IngestService>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
+        services.AddHistory();
 
         configure?.Invoke(builder);
 

@@ -139,8 +139,8 @@ internal sealed class IngestService(
         RecoveredState state;
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(influx.Value.Url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
-            state = await new StateRecovery(http, influx.Value.Database)
+            using var query = new InfluxQueryClient(influx.Value, TimeSpan.FromSeconds(30));
+            state = await new StateRecovery(query)
                 .LoadAsync(clock.Time.GetUtcNow().UtcTicks, RecoveryLookBack, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException or System.Text.Json.JsonException)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using LightsOn.Rules;
 
@@ -15,7 +14,7 @@ namespace LightsOn.Gateway.Storage;
 /// InfluxQL over the 1.x API (<c>/query</c>). Bounded by a look-back window computed on the
 /// rules' clock (the demo clock included), not InfluxDB's <c>now()</c>.
 /// </remarks>
-internal sealed class StateRecovery(HttpClient http, string database)
+internal sealed class StateRecovery(InfluxQueryClient influx)
 {
     // Every telemetry field: a device's last message is the latest of them.
     private static readonly string[] Fields = ["open", "on", "motion", "lux", "confidence", "pressed", "battery", "rssi", "heartbeat", "seq"];
@@ -58,66 +57,39 @@ internal sealed class StateRecovery(HttpClient http, string database)
 
     private async Task LoadAlertsAsync(RecoveredState state, long fromMs, CancellationToken cancellationToken)
     {
-        var result = await QueryAsync(
+        var results = await influx.QueryAsync(
             $"SELECT \"id\",\"state\",\"level\",\"by\",\"device\",\"kind\",\"severity\",\"household\" FROM \"alert\" WHERE time > {fromMs}ms",
             cancellationToken).ConfigureAwait(false);
-        foreach (var series in Series(result))
+        foreach (var series in results[0].Series)
         {
-            var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList();
-            foreach (var row in series.GetProperty("values").EnumerateArray())
+            int id = series.Column("id"), household = series.Column("household"), kind = series.Column("kind"), severity = series.Column("severity"),
+                stateColumn = series.Column("state"), level = series.Column("level"), by = series.Column("by"), device = series.Column("device");
+            foreach (var row in series.Rows)
             {
-                string? Get(string name) => row[columns.IndexOf(name)] is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
                 long timeMs = row[0].GetInt64();
-                if (Get("id") is not { } id || Get("household") is not { } household)
+                if (InfluxSeries.String(row, id) is not { } alertId || InfluxSeries.String(row, household) is not { } householdId)
                 {
                     continue;
                 }
-                state.AlertChange(household, id, timeMs, Get("kind"), Get("severity"), Get("state"), Get("level"), Get("by"), Get("device"));
+                state.AlertChange(householdId, alertId, timeMs, InfluxSeries.String(row, kind), InfluxSeries.String(row, severity),
+                    InfluxSeries.String(row, stateColumn), InfluxSeries.String(row, level), InfluxSeries.String(row, by), InfluxSeries.String(row, device));
             }
         }
     }
 
     private async Task ForEachLastAsync(string query, Action<string, string, long, JsonElement> onRow, CancellationToken cancellationToken)
     {
-        var result = await QueryAsync(query, cancellationToken).ConfigureAwait(false);
-        foreach (var series in Series(result))
+        var results = await influx.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        foreach (var series in results[0].Series)
         {
-            if (!series.TryGetProperty("tags", out var tags))
+            if (series.Tag("household") is not { } household || series.Tag("device") is not { } device)
             {
                 continue;
             }
-            string household = tags.GetProperty("household").GetString()!;
-            string device = tags.GetProperty("device").GetString()!;
-            foreach (var row in series.GetProperty("values").EnumerateArray())
+            foreach (var row in series.Rows)
             {
                 onRow(household, device, row[0].GetInt64(), row[1]);
             }
         }
-    }
-
-    private static IEnumerable<JsonElement> Series(JsonElement result)
-    {
-        foreach (var statement in result.GetProperty("results").EnumerateArray())
-        {
-            if (statement.TryGetProperty("error", out var error))
-            {
-                throw new InvalidOperationException($"InfluxDB refused a recovery query: {error.GetString()}");
-            }
-            if (statement.TryGetProperty("series", out var series))
-            {
-                foreach (var s in series.EnumerateArray())
-                {
-                    yield return s;
-                }
-            }
-        }
-    }
-
-    private async Task<JsonElement> QueryAsync(string query, CancellationToken cancellationToken)
-    {
-        string uri = $"query?db={Uri.EscapeDataString(database)}&epoch=ms&q={Uri.EscapeDataString(query)}";
-        using var response = await http.GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
     }
 }
