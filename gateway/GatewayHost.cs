@@ -1,3 +1,4 @@
+using LightsOn.Gateway.OperatorConsole;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
@@ -65,6 +66,7 @@ internal static class GatewayHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseConsole();
         app.MapGatewayEndpoints();
         return app;
     }
