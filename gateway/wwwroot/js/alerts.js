@@ -52,7 +52,6 @@ async function reload() {
 }
 
 function openStream() {
-  const state = document.getElementById('stream-state');
   setStreamState('connecting');
   source = new EventSource(`/api/alerts/stream?access_token=${encodeURIComponent(getToken())}`);
   source.addEventListener('open', () => setStreamState('live'));
@@ -70,7 +69,6 @@ function openStream() {
       try { await api('/api/me'); } catch { /* handled by the 401 hook */ }
     }
   });
-  state.hidden = false;
 }
 
 function setStreamState(name) {
@@ -131,7 +129,11 @@ function render() {
   document.title = critical > 0 ? `(${critical}) LightsOn` : 'LightsOn';
 }
 
-onLangChange(render);
+onLangChange(() => {
+  render();
+  const state = document.getElementById('stream-state');
+  if (state.dataset.state) setStreamState(state.dataset.state);
+});
 
 // Ages tick; only the few rows of the alert tables are touched.
 setInterval(() => {

@@ -1,7 +1,7 @@
 // One household: its status, devices and their health, open alerts (acknowledge, resolve),
 // away mode, and a timeline chart of its door, light and motion events and alerts (uPlot).
 import { api, serverNow } from './api.js';
-import { t, formatTime, onLangChange } from './i18n.js';
+import { t, formatTime, onLangChange, currentLang } from './i18n.js';
 import { esc, show, showError } from './dom.js';
 import { alertRow, onAlertChange, wireAlertActions } from './alerts.js';
 import { statusOf } from './board.js';
@@ -105,7 +105,7 @@ const rows = [
   { key: 'door', label: () => t('device.door'), color: '#3a6fd8', match: p => p.kind === 'door' },
   { key: 'light', label: () => t('device.light'), color: '#e0a800', match: p => p.kind === 'light' },
   { key: 'motion', label: () => t('device.motion'), color: '#2e9d50', match: p => p.kind === 'motion' },
-  { key: 'call', label: () => `${t('device.sos')} / ${t('device.fall')}`, color: '#8a4fc7', match: p => p.kind === 'sos' || p.kind === 'fall' },
+  { key: 'call', label: () => t('timeline.call'), color: '#8a4fc7', match: p => p.kind === 'sos' || p.kind === 'fall' },
   { key: 'alert', label: () => t('timeline.alert'), color: '#c8102e', match: () => false },
 ];
 
@@ -133,7 +133,7 @@ function drawChart() {
       y: { range: [0.5, rows.length + 0.5] },
     },
     axes: [
-      {},
+      { values: (_, splits) => splits.map(axisTime) },
       { splits: () => rows.map((_, i) => i + 1), values: (_, splits) => splits.map(v => rows[v - 1]?.label() ?? ''), size: 110 },
     ],
     series: [
@@ -145,6 +145,14 @@ function drawChart() {
     ],
   };
   chart = new uPlot(options, [times, ...series], container);
+}
+
+// Hours and minutes in the reader's language; the date too when the range spans days.
+function axisTime(seconds) {
+  const days = (timeline.to - timeline.from) > 36 * 3600_000;
+  return new Date(seconds * 1000).toLocaleString(currentLang(), days
+    ? { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+    : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 function destroyChart() {
