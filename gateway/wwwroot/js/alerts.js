@@ -107,7 +107,7 @@ export function alertRow(alert) {
     <td class="kind">${esc(t(`kind.${alert.kind}`))}${alert.count > 1 ? ` ×${alert.count}` : ''}</td>
     <td>${esc(alert.reason ?? '')}</td>
     <td>${esc(t(`level.${alert.level}`))}</td>
-    <td class="state">${esc(t(`state.${alert.state}`))}${alert.by ? ` · ${esc(alert.by)}` : ''}</td>
+    <td class="state">${esc(t(`state.${alert.state}`))}${alert.acknowledgedBy ? ` · ${esc(alert.acknowledgedBy)}` : ''}</td>
     <td class="age" data-since="${esc(alert.raisedAt)}">${esc(formatAge(serverNow() - Date.parse(alert.raisedAt)))}</td>
     <td>${esc(alert.device ?? '')}</td>
     <td class="actions">

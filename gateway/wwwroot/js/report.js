@@ -39,7 +39,7 @@ function render() {
       <td><span class="badge st-${isLit ? 'lit' : 'unlit'}">${esc(t(isLit ? 'report.litYes' : 'report.litNo'))}</span></td>
       <td>${isLit ? esc(formatTime(row.litAt ?? row.firstLightAt)) : ''}</td>
       <td>${alert ? `${esc(t(`state.${alert.state}`))} · ${esc(t(`level.${alert.level}`))}` : '—'}</td>
-      <td>${esc(outcome)}${alert?.by ? ` · ${esc(alert.by)}` : ''}${alert?.note ? ` · ${esc(alert.note)}` : ''}</td></tr>`;
+      <td>${esc(outcome)}${alert?.resolvedBy ?? alert?.by ? ` · ${esc(alert.resolvedBy ?? alert.by)}` : ''}${alert?.note ? ` · ${esc(alert.note)}` : ''}</td></tr>`;
   }).join('');
   document.getElementById('report-count').textContent = t('report.count', { lit, n: rows.length });
 }
