@@ -1,3 +1,5 @@
+using LightsOn.Gateway.Alerts;
+using LightsOn.Gateway.Households;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
 using LightsOn.Gateway.Storage;
@@ -25,9 +27,10 @@ internal static class GatewayEndpoints
             Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk),
                 "text/plain; version=0.0.4; charset=utf-8"));
 
-        // Registry data only: engine state (last activity, open alerts) needs the shard's
-        // thread and comes with the full household view.
-        endpoints.MapGet("/api/households", (RegistryStore registry) => registry.Summaries);
+        // /openapi/v1.json: the API as documented in docs/api.md, for integrators' generators.
+        endpoints.MapOpenApi();
+        endpoints.MapAlertEndpoints();
+        endpoints.MapHouseholdEndpoints();
         return endpoints;
     }
 }

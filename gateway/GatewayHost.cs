@@ -36,6 +36,7 @@ internal static class GatewayHost
 
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.AddOpenApi();
 
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
@@ -48,7 +49,9 @@ internal static class GatewayHost
         services.AddSingleton<IBatchSpool>(OpenSpool);
 
         services.AddSingleton(sp => new AlertLog(sp.GetRequiredService<ILogger<AlertLog>>()));
-        services.AddSingleton(sp => new AlertDispatcher(sp.GetRequiredService<AlertLog>(), sp.GetRequiredService<IOptions<MqttOptions>>().Value.Root));
+        services.AddSingleton(sp => new Alerts.AlertFeed(sp.GetServices<Alerts.IAlertEventSink>(), TimeProvider.System));
+        services.AddSingleton(sp => new AlertDispatcher(
+            sp.GetRequiredService<AlertLog>(), sp.GetRequiredService<Alerts.AlertFeed>(), sp.GetRequiredService<IOptions<MqttOptions>>().Value.Root));
         services.AddSingleton<IAlertObserver>(sp => sp.GetRequiredService<AlertDispatcher>());
         services.AddSingleton<IngestCounters>();
 

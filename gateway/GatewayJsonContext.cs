@@ -6,6 +6,11 @@ namespace LightsOn.Gateway;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(Http.ApiError))]
+[JsonSerializable(typeof(Alerts.AcknowledgeRequest))]
+[JsonSerializable(typeof(Alerts.ResolveRequest))]
+[JsonSerializable(typeof(Households.AwayRequest))]
+[JsonSerializable(typeof(Households.HouseholdBoardItem))]
+[JsonSerializable(typeof(List<Households.HouseholdBoardItem>))]
+[JsonSerializable(typeof(Households.HouseholdDetail))]
 [JsonSerializable(typeof(ReadinessStatus))]
-[JsonSerializable(typeof(IReadOnlyList<HouseholdSummary>))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LightsOn.Gateway.Alerts;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Rules;
 
@@ -6,9 +7,9 @@ namespace LightsOn.Gateway.Pipeline;
 
 /// <summary>
 /// Every alert change, as it happens on a shard's thread: logged by id, formatted once as the
-/// design.md JSON event, then published on <c>{root}/alerts/{community}/{household}</c> (QoS 1)
-/// and stored as an <c>alert</c> point, off the shard's thread so the hot path never waits on
-/// the network.
+/// design.md JSON event, then stored as an <c>alert</c> point, handed to the <see cref="AlertFeed"/>
+/// (the API, the live stream, webhooks) and published on <c>{root}/alerts/{community}/{household}</c>
+/// (QoS 1), off the shard's thread so the hot path never waits on the network.
 /// </summary>
 /// <remarks>
 /// The queue is unbounded: alerts are rare next to telemetry, a shard must never block on one,
@@ -19,6 +20,7 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
     private const int PublishAttempts = 5;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AlertLog _log;
+    private readonly AlertFeed _feed;
     private readonly string _root;
     private IMqttPublisher? _publisher;
     private IAlertStore? _store;
@@ -26,9 +28,10 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
     private long _published;
     private long _failed;
 
-    public AlertDispatcher(AlertLog log, string root)
+    public AlertDispatcher(AlertLog log, AlertFeed feed, string root)
     {
         _log = log;
+        _feed = feed;
         _root = root;
     }
 
@@ -51,8 +54,7 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
             $"{_root}/alerts/{household.Community}/{household.Id}",
             AlertJson.Format(alert, change),
             alert.Snapshot(),
-            household.Community,
-            household.Id));
+            household));
     }
 
     private async Task RunAsync()
@@ -62,12 +64,15 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
             // Stored whatever the broker does: the alert record must not depend on delivery.
             try
             {
-                await _store!.AppendAlertAsync(pending.Record, pending.Community, pending.Household).ConfigureAwait(false);
+                await _store!.AppendAlertAsync(pending.Record, pending.Household.Community, pending.Household.Id).ConfigureAwait(false);
             }
             catch (InvalidOperationException)
             {
                 // Storage has stopped (shutdown): the alert event is still published below.
             }
+            // In memory and queued only: people watching the stream see the change before the
+            // broker round trip.
+            _feed.Append(pending.Record, pending.Household, pending.Json);
             if (await TryPublishAsync(pending).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _published);
@@ -112,5 +117,5 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
         }
     }
 
-    private sealed record Pending(string Topic, byte[] Json, AlertRecord Record, string Community, string Household);
+    private sealed record Pending(string Topic, byte[] Json, AlertRecord Record, Household Household);
 }

@@ -1,6 +1,7 @@
 using LightsOn.Gateway.Ingest;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Storage;
+using LightsOn.Rules;
 using Microsoft.Extensions.Options;
 
 namespace LightsOn.Gateway.Pipeline;
@@ -18,6 +19,7 @@ internal sealed class IngestService(
     RulesShards shards,
     InfluxWriter writer,
     AlertDispatcher alerts,
+    Alerts.AlertFeed feed,
     IngestCounters counters,
     GatewayClock clock,
     IOptions<InfluxOptions> influx,
@@ -42,6 +44,9 @@ internal sealed class IngestService(
 
     public IReadOnlyList<ShardWorker> Workers => _workers;
 
+    /// <summary>Households and devices by id, with the shard slot of each; null before start.</summary>
+    public DeviceDirectory? Directory { get; private set; }
+
     /// <summary>For <c>/readyz</c>: the embedded broker listens, or the external broker is connected.</summary>
     public bool BrokerReady => _broker?.IsStarted ?? _client?.IsConnected ?? false;
 
@@ -51,7 +56,8 @@ internal sealed class IngestService(
     {
         var mqtt = options.Value;
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
-        var directory = DeviceDirectory.ForShards(registry.Registry, shards.Shards.Count);
+        feed.Seed(RestoredAlerts());
+        var directory = Directory = DeviceDirectory.ForShards(registry.Registry, shards.Shards.Count);
         var decoder = new TelemetryDecoder(directory, new TelemetryDecoderOptions { Root = mqtt.Root });
         _workers = new ShardWorker[shards.Shards.Count];
         for (int s = 0; s < _workers.Length; s++)
@@ -100,6 +106,24 @@ internal sealed class IngestService(
     /// first tick fires every deadline that fell due while the gateway was down. Without
     /// InfluxDB the shards start fresh, and say so in the log.
     /// </summary>
+    /// <summary>The alerts the shards hold open after recovery, for the API's book.</summary>
+    private List<(AlertRecord, Household, byte[])> RestoredAlerts()
+    {
+        var restored = new List<(AlertRecord, Household, byte[])>();
+        foreach (var shard in shards.Shards)
+        {
+            shard.Run(restored, static (engine, list) =>
+            {
+                foreach (var alert in engine.OpenAlerts)
+                {
+                    var change = alert.State == AlertState.Acknowledged ? AlertChange.Acknowledged : AlertChange.Raised;
+                    list.Add((alert.Snapshot(), alert.Household, AlertJson.Format(alert, change)));
+                }
+            });
+        }
+        return restored;
+    }
+
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         if (influx.Value.Api != InfluxApi.V1)

@@ -29,25 +29,6 @@ public sealed class GatewayHostTests : IDisposable
     }
 
     [Fact]
-    public async Task Households_lists_every_household_of_the_demo_registry_with_ids_and_counts_only()
-    {
-        await using var gateway = await TestGateway.StartAsync();
-
-        using var json = JsonDocument.Parse(await gateway.Http.GetStringAsync("/api/households"));
-
-        var households = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(6, households.Count);
-        Assert.Equal(2, households.Select(h => h.GetProperty("community").GetString()).Distinct().Count());
-        var first = households[0];
-        Assert.Equal(["id", "community", "grid", "risk", "devices"], first.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("h0001", first.GetProperty("id").GetString());
-        Assert.Equal("hp-nanshi", first.GetProperty("community").GetString());
-        Assert.Equal("g01", first.GetProperty("grid").GetString());
-        Assert.Equal("high", first.GetProperty("risk").GetString());
-        Assert.Equal(6, first.GetProperty("devices").GetInt32());
-    }
-
-    [Fact]
     public async Task Demo_registry_has_a_wandering_risk_household_and_one_with_its_own_policy()
     {
         string path = Path.Combine(AppContext.BaseDirectory, RegistryOptions.DemoFileName);
