@@ -98,7 +98,8 @@ function sorted() {
 
 /** One table row of an alert, with its actions; shared with the household page. */
 export function alertRow(alert) {
-  const canAck = me && me.role !== 'viewer' && alert.state === 'open';
+  // A family acknowledges only while the alert is at the family level (docs/api.md).
+  const canAck = me && alert.state === 'open' && (me.role === 'admin' || me.role === 'operator' || (me.role === 'family' && alert.level === 'family'));
   const canResolve = me && (me.role === 'admin' || me.role === 'operator');
   return `<tr class="row-${esc(alert.severity)} state-${esc(alert.state)}" data-alert="${esc(alert.id)}">
     <td><span class="sev sev-${esc(alert.severity)}">${esc(t(`sev.${alert.severity}`))}</span></td>

@@ -16,7 +16,7 @@ let loading = 0;
 export function statusOf(h) {
   if (h.openAlerts > 0) return 'alert';
   if (h.away) return 'away';
-  if (h.deviceTrouble) return 'trouble';
+  if (h.deviceTrouble > 0) return 'trouble';
   return h.litToday ? 'lit' : 'unlit';
 }
 
@@ -104,11 +104,7 @@ async function refreshDirty() {
 export async function refreshTile(id) {
   if (!households.has(id)) return;
   try {
-    const detail = await api(`/api/households/${encodeURIComponent(id)}`);
-    const entry = { ...households.get(id) };
-    for (const key of ['litToday', 'lastActivity', 'openAlerts', 'topSeverity', 'away', 'deviceTrouble']) {
-      if (key in detail) entry[key] = Array.isArray(detail[key]) ? detail[key].length : detail[key];
-    }
+    const entry = (await api(`/api/households/${encodeURIComponent(id)}`)).household;
     households.set(id, entry);
     const tile = document.querySelector(`#board .tile[data-id="${CSS.escape(id)}"]`);
     if (tile) tile.className = `tile st-${statusOf(entry)}`;

@@ -41,38 +41,34 @@ async function loadDetail() {
   }
 }
 
-/** The open alerts of the detail: a list under `alerts` (the board's `openAlerts` is a count). */
-const openAlertsOf = d => d.alerts ?? d.openAlertList ?? (Array.isArray(d.openAlerts) ? d.openAlerts : []);
-
 function renderDetail() {
   if (!detail) return;
-  const d = detail;
-  const alerts = openAlertsOf(d);
-  const board = { ...d, openAlerts: Array.isArray(d.openAlerts) ? d.openAlerts.length : d.openAlerts ?? alerts.length };
-  const status = statusOf(board);
+  // docs/api.md: {"household": <the board entry>, "devices": [...], "alerts": [...]}.
+  const h = detail.household;
+  const alerts = detail.alerts ?? [];
+  const status = statusOf(h);
   const badge = document.getElementById('household-status');
   badge.className = `badge st-${status}`;
   badge.textContent = t(`status.${status}`);
-  const byKind = d.lastActivityByKind ?? {};
   const facts = [
-    ['fact.community', d.community], ['fact.grid', d.grid], ['fact.risk', t(`risk.${d.risk}`)],
-    ['fact.litToday', d.litToday ? t('yes') : t('no')], ['fact.lastActivity', formatTime(d.lastActivity)],
-    ['fact.lastDoor', formatTime(byKind.door)], ['fact.lastLight', formatTime(byKind.light)], ['fact.lastMotion', formatTime(byKind.motion)],
+    ['fact.community', h.community], ['fact.grid', h.grid], ['fact.risk', t(`risk.${h.risk}`)],
+    ['fact.litToday', h.litToday ? t('yes') : t('no')], ['fact.lastActivity', formatTime(h.lastActivity)],
+    ['fact.openAlerts', String(h.openAlerts)], ['fact.deviceTrouble', String(h.deviceTrouble)],
   ];
   document.getElementById('household-summary').innerHTML =
     facts.map(([key, value]) => `<dt>${esc(t(key))}</dt><dd>${esc(value)}</dd>`).join('');
-  document.getElementById('household-devices').innerHTML = (d.devices ?? []).map(device => {
+  document.getElementById('household-devices').innerHTML = (detail.devices ?? []).map(device => {
     const health = device.offline ? 'offline' : device.lowBattery ? 'lowBattery' : 'ok';
+    const now = device.kind === 'door' || device.kind === 'light' ? t(`now.${device.kind}.${device.on ? 'on' : 'off'}`) : '—';
     return `<tr><td>${esc(device.id)}</td><td>${esc(t(`device.${device.kind}`))}</td><td>${esc(formatTime(device.lastHeard))}</td>
-      <td>${device.battery == null ? '—' : `${esc(Math.round(device.battery))} %`}</td>
-      <td class="${health === 'ok' ? '' : 'bad'}">${esc(t(`health.${health}`))}</td></tr>`;
+      <td>${esc(now)}</td><td class="${health === 'ok' ? '' : 'bad'}">${esc(t(`health.${health}`))}</td></tr>`;
   }).join('');
   document.getElementById('household-alerts').innerHTML = alerts.length
     ? alerts.map(alertRow).join('')
     : `<tr><td class="muted">${esc(t('household.noAlerts'))}</td></tr>`;
-  document.getElementById('away-now').textContent = !d.away ? t('household.notAway')
-    : (typeof d.away === 'string' && !d.away.startsWith('9999')) ? t('household.awayTill', { until: formatTime(d.away) }) : t('household.awayOpen');
-  document.getElementById('away-clear').disabled = !d.away;
+  document.getElementById('away-now').textContent = !h.away ? t('household.notAway')
+    : h.awayUntil ? t('household.awayTill', { until: formatTime(h.awayUntil) }) : t('household.awayOpen');
+  document.getElementById('away-clear').disabled = !h.away;
 }
 
 async function loadTimeline() {
@@ -166,7 +162,7 @@ export function wireHousehold() {
   document.getElementById('away-form').addEventListener('submit', async event => {
     event.preventDefault();
     const until = document.getElementById('away-until').value;
-    await changeAway('POST', until ? { until: new Date(until).toISOString() } : {});
+    await changeAway('POST', until ? { until: new Date(until).toISOString() } : undefined);
   });
   document.getElementById('away-clear').addEventListener('click', () => changeAway('DELETE'));
   onAlertChange(alert => { if (alert.household === current) loadDetail(); });
