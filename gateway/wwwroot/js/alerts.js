@@ -192,6 +192,10 @@ function openResolve(id, afterChange) {
 export function wireResolveDialog() {
   const dialog = document.getElementById('resolve-dialog');
   document.getElementById('resolve-cancel').addEventListener('click', () => dialog.close());
+  // A message about the last attempt goes as soon as the operator changes the answer.
+  for (const id of ['resolve-outcome', 'resolve-note']) {
+    document.getElementById(id).addEventListener('input', () => show('resolve-error', false));
+  }
   document.getElementById('resolve-form').addEventListener('submit', async event => {
     event.preventDefault();
     const outcome = document.getElementById('resolve-outcome').value;
