@@ -82,7 +82,9 @@ async function fillCommunities() {
 
 async function route() {
   if (!me) { showView('signin'); return; }
-  const [, name = 'alerts', arg] = location.hash.split('/').map(decodeURIComponent);
+  // A family's console opens on its own household.
+  const fallback = me.role === 'family' && me.household ? ['', 'household', me.household] : [];
+  const [, name = 'alerts', arg] = location.hash ? location.hash.split('/').map(decodeURIComponent) : fallback;
   if (name !== 'household') leaveHousehold();
   switch (name) {
     case 'board':
