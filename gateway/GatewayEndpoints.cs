@@ -1,4 +1,5 @@
 using LightsOn.Gateway.Alerts;
+using LightsOn.Gateway.Auth;
 using LightsOn.Gateway.Households;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
@@ -29,6 +30,7 @@ internal static class GatewayEndpoints
 
         // /openapi/v1.json: the API as documented in docs/api.md, for integrators' generators.
         endpoints.MapOpenApi();
+        endpoints.MapAccessControlEndpoints();
         endpoints.MapAlertEndpoints();
         endpoints.MapHouseholdEndpoints();
         return endpoints;

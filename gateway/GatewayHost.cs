@@ -1,3 +1,4 @@
+using LightsOn.Gateway.Auth;
 using LightsOn.Gateway.OperatorConsole;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
@@ -46,6 +47,7 @@ internal static class GatewayHost
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddSpoolOptions();
+        services.AddAccessControl();
         services.AddSingleton<IBatchSpool>(OpenSpool);
 
         services.AddSingleton(sp => new AlertLog(sp.GetRequiredService<ILogger<AlertLog>>()));
@@ -70,6 +72,7 @@ internal static class GatewayHost
 
         var app = builder.Build();
         app.UseConsole();
+        app.UseAccessControl();
         app.MapGatewayEndpoints();
         return app;
     }

@@ -48,7 +48,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Starts the gateway and waits until <c>GET /readyz</c> answers 200.</summary>
     /// <param name="name">Names the process in <see cref="Output"/> and in failure messages.</param>
     /// <param name="settings">Command-line settings such as <c>--Mqtt:Mode=external</c>; <c>--urls</c> is chosen here.</param>
-    public static async Task<GatewayProcess> StartAsync(string name, params string[] settings)
+    public static Task<GatewayProcess> StartAsync(string name, params string[] settings) =>
+        StartAsync(name, new Dictionary<string, string>(), settings);
+
+    /// <param name="environment">Environment variables to set for the process (<c>XDG_DATA_HOME</c>, say).</param>
+    public static async Task<GatewayProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "LightsOn.Gateway.dll");
         if (!File.Exists(dll))
@@ -67,6 +71,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
         var output = new StringBuilder();
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);

@@ -50,6 +50,8 @@ public sealed class ResilienceTests(ITestOutputHelper output) : IAsyncLifetime
             $"--Mqtt:ClientId=gateway-{Guid.NewGuid():N}",
             $"--Influx:Url={_influx.Url}",
             $"--Spool:Path={Path.Combine(_folder, "spool")}",
+            $"--Auth:TokensPath={Path.Combine(_folder, "tokens.json")}",
+            $"--Auth:BootstrapAdminToken={TestGateway.AdminToken}",
             $"--Registry:Path={_registryPath}",
         ];
         // The separate process runs on the wall clock: device times ten minutes old are neither

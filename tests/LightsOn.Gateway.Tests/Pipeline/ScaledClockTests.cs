@@ -53,6 +53,8 @@ public sealed class ScaledClockTests : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             $"--Mqtt:Port={mqttPort}",
             $"--Spool:Path={Path.Combine(_folder, "spool")}",
+            $"--Auth:TokensPath={Path.Combine(_folder, "tokens.json")}",
+            $"--Auth:BootstrapAdminToken={TestGateway.AdminToken}",
             $"--Registry:Path={registry}",
             $"--Influx:Url={_influx.Url}",
             "--Clock:Start=2026-11-23T15:00",

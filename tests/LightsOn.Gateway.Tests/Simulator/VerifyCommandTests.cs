@@ -123,6 +123,8 @@ public sealed class VerifyCommandTests : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             $"--Mqtt:Port={FreePort.Next()}",
             $"--Spool:Path={Path.Combine(_folder, "spool-" + Guid.NewGuid().ToString("N"))}",
+            $"--Auth:TokensPath={Path.Combine(_folder, "tokens-" + Guid.NewGuid().ToString("N") + ".json")}",
+            $"--Auth:BootstrapAdminToken={TestGateway.AdminToken}",
             $"--Registry:Path={registry}",
             $"--Influx:Url={_influx.Url}",
             "--Clock:Start=2026-11-23T15:00",
