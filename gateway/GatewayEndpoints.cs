@@ -4,6 +4,7 @@ using LightsOn.Gateway.Households;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
 using LightsOn.Gateway.Storage;
+using LightsOn.Gateway.Webhooks;
 
 namespace LightsOn.Gateway;
 
@@ -24,8 +25,8 @@ internal static class GatewayEndpoints
             return Results.Json(status, GatewayJsonContext.Default.ReadinessStatus,
                 statusCode: ingest.BrokerReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, IBatchSpool spool) =>
-            Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk),
+        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, IBatchSpool spool, WebhookDelivery webhooks) =>
+            Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk) + WebhookMetricsText.Render(webhooks.Status),
                 "text/plain; version=0.0.4; charset=utf-8"));
 
         // /openapi/v1.json: the API as documented in docs/api.md, for integrators' generators.
@@ -33,6 +34,7 @@ internal static class GatewayEndpoints
         endpoints.MapAccessControlEndpoints();
         endpoints.MapAlertEndpoints();
         endpoints.MapHouseholdEndpoints();
+        endpoints.MapWebhooks();
         return endpoints;
     }
 }

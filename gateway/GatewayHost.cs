@@ -4,6 +4,7 @@ using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
 using LightsOn.Gateway.Storage;
+using LightsOn.Gateway.Webhooks;
 using LightsOn.Rules;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,7 @@ internal static class GatewayHost
             sp.GetRequiredService<AlertLog>(), sp.GetRequiredService<Alerts.AlertFeed>(), sp.GetRequiredService<IOptions<MqttOptions>>().Value.Root));
         services.AddSingleton<IAlertObserver>(sp => sp.GetRequiredService<AlertDispatcher>());
         services.AddSingleton<IngestCounters>();
+        services.AddWebhooks();
 
         // Started in this order, stopped in reverse: the shards are built over the registry
         // just loaded; storage is up before the broker lets the first message in; at shutdown
