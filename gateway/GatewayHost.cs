@@ -1,4 +1,5 @@
 using LightsOn.Gateway.Auth;
+using LightsOn.Gateway.OperatorConsole;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
 using LightsOn.Gateway.Spool;
@@ -73,6 +74,7 @@ internal static class GatewayHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseConsole();
         app.UseAccessControl();
         app.MapGatewayEndpoints();
         return app;
