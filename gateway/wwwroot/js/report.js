@@ -17,7 +17,7 @@ export async function showReport() {
   try {
     const answer = await api(`/api/reports/lights${query.size ? `?${query}` : ''}`);
     if (ticket !== loading) return;
-    rows = Array.isArray(answer) ? answer : answer?.households ?? answer?.rows ?? [];
+    rows = answer.households;
     if (!date && answer?.date) document.getElementById('report-date').value = answer.date;
     show('report-error', false);
     render();
@@ -29,17 +29,19 @@ export async function showReport() {
 function render() {
   let lit = 0;
   document.getElementById('report-body').innerHTML = rows.map(row => {
-    const isLit = row.lit ?? row.litToday ?? false;
+    // The report's shape is docs/api.md's: an evening still under way is pending, not unlit.
+    const isLit = row.lit;
     if (isLit) lit++;
-    const alert = row.alert ?? null;
+    const alert = row.alert;
     const outcome = alert?.outcome ? t(`outcome.${alert.outcome}`) : '';
-    const id = row.household ?? row.id;
-    return `<tr><td><a href="#/household/${encodeURIComponent(id)}">${esc(id)}</a></td>
-      <td>${esc(row.community)} / ${esc(row.grid ?? '')}</td>
-      <td><span class="badge st-${isLit ? 'lit' : 'unlit'}">${esc(t(isLit ? 'report.litYes' : 'report.litNo'))}</span></td>
-      <td>${isLit ? esc(formatTime(row.litAt ?? row.firstLightAt)) : ''}</td>
+    const id = row.household;
+    const badge = isLit ? ['lit', 'report.litYes'] : row.pending ? ['away', 'report.pending'] : ['unlit', 'report.litNo'];
+    return `<tr data-household="${esc(id)}"><td><a href="#/household/${encodeURIComponent(id)}">${esc(id)}</a></td>
+      <td>${esc(row.community)} / ${esc(row.grid)}</td>
+      <td><span class="badge st-${badge[0]}">${esc(t(badge[1]))}</span></td>
+      <td>${isLit ? esc(formatTime(row.litAt)) : ''}</td>
       <td>${alert ? `${esc(t(`state.${alert.state}`))} · ${esc(t(`level.${alert.level}`))}` : '—'}</td>
-      <td>${esc(outcome)}${alert?.resolvedBy ?? alert?.by ? ` · ${esc(alert.resolvedBy ?? alert.by)}` : ''}${alert?.note ? ` · ${esc(alert.note)}` : ''}</td></tr>`;
+      <td>${esc(outcome)}${alert?.resolvedBy ? ` · ${esc(alert.resolvedBy)}` : ''}${alert?.note ? ` · ${esc(alert.note)}` : ''}</td></tr>`;
   }).join('');
   document.getElementById('report-count').textContent = t('report.count', { lit, n: rows.length });
 }
