@@ -7,6 +7,7 @@ import { startAlerts, stopAlerts, wireAlertActions, wireResolveDialog, wireSound
 import { showBoard, resetBoard, wireBoard } from './board.js';
 import { showHousehold, leaveHousehold, wireHousehold } from './household.js';
 import { showReport, wireReport } from './report.js';
+import { startWebhooks, stopWebhooks } from './webhooks.js';
 
 const views = ['signin', 'alerts', 'board', 'household', 'report'];
 let me = null;
@@ -37,11 +38,13 @@ async function signIn(token) {
   showSignedIn(true);
   await fillCommunities();
   startAlerts(me);
+  startWebhooks(me);
   return true;
 }
 
 function signOut(message) {
   stopAlerts();
+  stopWebhooks();
   resetBoard();
   leaveHousehold();
   clearToken();

@@ -27,6 +27,35 @@ public sealed class ConsoleAlertTests(ConsoleBrowser browser) : IAsyncLifetime
     public Task DisposeAsync() => _influx.DisposeAsync().AsTask();
 
     [Fact]
+    public async Task An_admin_sees_that_a_webhook_receiver_is_down_and_what_waits_for_it()
+    {
+        using var outbox = new Spool.TempFolder();
+        // Nothing listens there: every attempt fails and the event waits in the outbox.
+        int closed = FreePort.Next();
+        await using var gateway = await TestGateway.StartAsync(
+            $"--Webhooks:Path={outbox.Path}",
+            $"--Webhooks:Endpoints:0:Url=http://127.0.0.1:{closed}/hook",
+            "--Webhooks:Endpoints:0:Secret=a-secret-of-at-least-16-chars",
+            "--Webhooks:Endpoints:0:Name=district");
+        using var device = await ConnectAsync(gateway.MqttPort, "h0001-b1");
+        await PublishAsync(device, "lightson/hp-nanshi/h0001/sos/b1", $"{{\"ts\":{gateway.Time.GetUtcNow().ToUnixTimeMilliseconds()},\"seq\":1}}");
+        var page = await ConsoleSession.SignInAsync(browser, gateway, TestGateway.AdminToken);
+
+        var status = page.Locator("#webhooks [data-webhook=district]");
+        await Expect(status).ToContainTextAsync("待投递 1");
+        await Expect(status).ToContainTextAsync("最近错误");
+        await Expect(status).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("trouble"));
+        await Screenshots.TakeAsync(page, "alerts-webhook-down");
+        await page.Context.CloseAsync();
+
+        string token = await ConsoleSession.CreateTokenAsync(gateway, new { role = "operator", communities = new[] { "hp-nanshi" } });
+        var operatorPage = await ConsoleSession.SignInAsync(browser, gateway, token);
+        await Expect(operatorPage.Locator("#alerts-body tr")).ToHaveCountAsync(1);
+        await Expect(operatorPage.Locator("#webhooks")).ToBeHiddenAsync();
+        await operatorPage.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task An_sos_shows_within_two_seconds_and_the_operator_acknowledges_and_resolves_it_in_the_page()
     {
         await using var gateway = await TestGateway.StartAsync($"--Influx:Url={_influx.Url}");

@@ -9,6 +9,37 @@ namespace LightsOn.Gateway.Tests.Webhooks;
 public sealed class WebhookGatewayTests
 {
     [Fact]
+    public async Task An_sos_over_mqtt_reaches_the_webhook_signed_and_admins_see_the_delivery()
+    {
+        using var folder = new TempFolder();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(
+            $"--Webhooks:Path={folder.Path}",
+            $"--Webhooks:Endpoints:0:Url={receiver.Url}",
+            $"--Webhooks:Endpoints:0:Secret={Secret}",
+            "--Webhooks:Endpoints:0:Name=district");
+        using var device = await Fixtures.TestMqtt.ConnectAsync(gateway.MqttPort, "device");
+
+        await Fixtures.TestMqtt.PublishAsync(device, "lightson/hp-nanshi/h0002/sos/b1", $$"""{"ts":{{gateway.Time.GetUtcNow().ToUnixTimeMilliseconds()}},"seq":1}""");
+        await receiver.WaitForAcceptedAsync(1);
+
+        var received = Assert.Single(receiver.Accepted);
+        Assert.Equal(WebhookSignature.Compute(Secret, received.Body), received.Signature);
+        Assert.True(long.TryParse(received.EventId, System.Globalization.CultureInfo.InvariantCulture, out _), $"event id {received.EventId}");
+        using var json = System.Text.Json.JsonDocument.Parse(received.Body);
+        Assert.Equal(("sos", "h0002", "raised"), (json.RootElement.GetProperty("kind").GetString(), json.RootElement.GetProperty("household").GetString(), json.RootElement.GetProperty("change").GetString()));
+        var alerts = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(gateway.Http, "/api/alerts");
+        Assert.Equal(json.RootElement.GetProperty("id").GetString(), alerts[0].GetProperty("id").GetString());
+        await WaitUntil.TrueAsync(() => gateway.App.Services.GetRequiredService<WebhookDelivery>().Status.Single().Delivered == 1, "the delivery counted");
+        string status = await gateway.Http.GetStringAsync("/api/webhooks");
+        Assert.Contains("\"name\":\"district\",\"pending\":0,\"delivered\":1", status, StringComparison.Ordinal);
+        string token = await OperatorConsole.ConsoleSession.CreateTokenAsync(gateway, new { role = "operator", communities = new[] { "hp-nanshi" } });
+        using var operatorClient = gateway.CreateClient(token);
+        using var forbidden = await operatorClient.GetAsync("/api/webhooks");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    [Fact]
     public async Task An_alert_event_given_to_the_gateway_sinks_reaches_the_webhook_and_shows_in_metrics()
     {
         using var folder = new TempFolder();
