@@ -21,18 +21,7 @@ internal sealed class AuthOptions
     /// or <c>%LOCALAPPDATA%\LightsOn\tokens.json</c>: the data folder the spool uses too, not
     /// next to the assembly, so a redeploy does not sign everybody out.
     /// </summary>
-    public static string DefaultPath
-    {
-        get
-        {
-            string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-            if (string.IsNullOrEmpty(data))
-            {
-                data = Path.Combine(AppContext.BaseDirectory, "data");
-            }
-            return Path.Combine(data, "LightsOn", DefaultFileName);
-        }
-    }
+    public static string DefaultPath => DataFolder.PathOf(DefaultFileName);
 
     public bool UsesDefaultPath => string.IsNullOrWhiteSpace(TokensPath);
 

@@ -27,18 +27,7 @@ internal sealed class SpoolOptions
     /// <c>~/.local/share/LightsOn/spool</c>) or <c>%LOCALAPPDATA%\LightsOn\spool</c>. Not next to
     /// the assembly: a rebuild or redeploy must not delete points still waiting for InfluxDB.
     /// </summary>
-    public static string DefaultPath
-    {
-        get
-        {
-            string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-            if (string.IsNullOrEmpty(data))
-            {
-                data = System.IO.Path.Combine(AppContext.BaseDirectory, "data");
-            }
-            return System.IO.Path.Combine(data, "LightsOn", "spool");
-        }
-    }
+    public static string DefaultPath => DataFolder.PathOf("spool");
 
     public string ResolvedPath => string.IsNullOrWhiteSpace(Path) ? DefaultPath : System.IO.Path.GetFullPath(Path);
 }

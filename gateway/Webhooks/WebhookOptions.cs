@@ -41,18 +41,7 @@ internal sealed class WebhookOptions
     /// <c>%LOCALAPPDATA%\LightsOn\webhooks</c>, beside the spool: a redeploy must not delete
     /// deliveries still owed.
     /// </summary>
-    public static string DefaultPath
-    {
-        get
-        {
-            string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-            if (string.IsNullOrEmpty(data))
-            {
-                data = System.IO.Path.Combine(AppContext.BaseDirectory, "data");
-            }
-            return System.IO.Path.Combine(data, "LightsOn", "webhooks");
-        }
-    }
+    public static string DefaultPath => DataFolder.PathOf("webhooks");
 
     public string ResolvedPath => string.IsNullOrWhiteSpace(Path) ? DefaultPath : System.IO.Path.GetFullPath(Path);
 }

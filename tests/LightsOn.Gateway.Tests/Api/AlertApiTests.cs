@@ -12,51 +12,36 @@ namespace LightsOn.Gateway.Tests.Api;
 /// SOS pressed over MQTT is listed, acknowledged and resolved with an outcome, and nobody
 /// outside the household's scope sees or touches it.
 /// </summary>
-public sealed class AlertApiTests : IAsyncLifetime
+public sealed class AlertApiTests : ApiTest
 {
-    private TestGateway _gateway = null!;
-    private MQTTnet.IMqttClient _device = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await TestGateway.StartAsync();
-        _device = await ConnectAsync(_gateway.MqttPort, "device");
-    }
-
-    public async Task DisposeAsync()
-    {
-        _device.Dispose();
-        await _gateway.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_sos_is_listed_acknowledged_and_resolved_with_an_outcome_and_each_step_is_refused_twice()
     {
         string id = await PressSosAsync("h0001");
 
-        var listed = await ListAsync(_gateway.Http, "/api/alerts");
+        var listed = await ListAsync(Gateway.Http, "/api/alerts");
         var alert = Assert.Single(listed, a => a.GetProperty("id").GetString() == id);
         Assert.Equal(("sos", "critical", "open", "grid", "h0001", "hp-nanshi"),
             (Str(alert, "kind"), Str(alert, "severity"), Str(alert, "state"), Str(alert, "level"), Str(alert, "household"), Str(alert, "community")));
 
-        using var ack = await _gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/ack", new { by = "grid worker 7" });
+        using var ack = await Gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/ack", new { by = "grid worker 7" });
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         var acknowledged = await ack.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("acknowledged", "grid worker 7"), (Str(acknowledged, "state"), Str(acknowledged, "acknowledgedBy")));
-        using var again = await _gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/ack", new { by = "someone else" });
+        using var again = await Gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/ack", new { by = "someone else" });
         await AssertErrorAsync(again, HttpStatusCode.Conflict, "conflict", $"Alert {id} is already acknowledged.");
 
-        using var resolve = await _gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { by = "grid worker 7", outcome = "visited-ok", note = "fell asleep on the button" });
+        using var resolve = await Gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { by = "grid worker 7", outcome = "visited-ok", note = "fell asleep on the button" });
         Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
         var resolved = await resolve.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("resolved", "visited-ok", "fell asleep on the button"), (Str(resolved, "state"), Str(resolved, "outcome"), Str(resolved, "note")));
-        using var twice = await _gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "false-alarm" });
+        using var twice = await Gateway.Http.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "false-alarm" });
         await AssertErrorAsync(twice, HttpStatusCode.Conflict, "conflict", $"Alert {id} is already resolved.");
 
         // The API reads what the dispatcher saw: wait for the resolution to reach the book.
-        await WaitUntilAsync(async () => (await ListAsync(_gateway.Http, "/api/alerts?state=resolved")).Any(a => a.GetProperty("id").GetString() == id));
-        Assert.DoesNotContain(await ListAsync(_gateway.Http, "/api/alerts"), a => a.GetProperty("id").GetString() == id);
-        var one = await _gateway.Http.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}");
+        await WaitUntilAsync(async () => (await ListAsync(Gateway.Http, "/api/alerts?state=resolved")).Any(a => a.GetProperty("id").GetString() == id));
+        Assert.DoesNotContain(await ListAsync(Gateway.Http, "/api/alerts"), a => a.GetProperty("id").GetString() == id);
+        var one = await Gateway.Http.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}");
         Assert.Equal("resolved", Str(one, "state"));
     }
 
@@ -68,20 +53,20 @@ public sealed class AlertApiTests : IAsyncLifetime
     {
         string id = await PressSosAsync("h0003");
 
-        using var response = await _gateway.Http.PostAsync($"/api/alerts/{id}/resolve", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await Gateway.Http.PostAsync($"/api/alerts/{id}/resolve", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, "bad-request", message);
-        Assert.Equal("open", Str(await _gateway.Http.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}"), "state"));
+        Assert.Equal("open", Str(await Gateway.Http.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}"), "state"));
     }
 
     [Fact]
     public async Task Unknown_alerts_and_bad_filters_answer_with_clear_json_errors()
     {
-        using var missing = await _gateway.Http.GetAsync("/api/alerts/a-nothing");
+        using var missing = await Gateway.Http.GetAsync("/api/alerts/a-nothing");
         await AssertErrorAsync(missing, HttpStatusCode.NotFound, "not-found", "There is no alert a-nothing");
-        using var state = await _gateway.Http.GetAsync("/api/alerts?state=closed");
+        using var state = await Gateway.Http.GetAsync("/api/alerts?state=closed");
         await AssertErrorAsync(state, HttpStatusCode.BadRequest, "bad-request", "state must be open, acknowledged, resolved or active, not 'closed'.");
-        using var kind = await _gateway.Http.GetAsync("/api/alerts?kind=flood");
+        using var kind = await Gateway.Http.GetAsync("/api/alerts?kind=flood");
         await AssertErrorAsync(kind, HttpStatusCode.BadRequest, "bad-request", "kind 'flood' is not an alert kind");
     }
 
@@ -104,7 +89,7 @@ public sealed class AlertApiTests : IAsyncLifetime
         using var filter = await otherOperator.GetAsync("/api/alerts?community=hp-nanshi");
         await AssertErrorAsync(filter, HttpStatusCode.Forbidden, "forbidden", "Community hp-nanshi is outside this token's scope.");
         Assert.Contains(await ListAsync(ownOperator, "/api/alerts"), a => a.GetProperty("id").GetString() == id);
-        Assert.Equal("open", Str(await _gateway.Http.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}"), "state"));
+        Assert.Equal("open", Str(await Gateway.Http.GetFromJsonAsync<JsonElement>($"/api/alerts/{id}"), "state"));
     }
 
     [Fact]
@@ -124,7 +109,7 @@ public sealed class AlertApiTests : IAsyncLifetime
         Assert.Contains(await ListAsync(viewer, "/api/alerts"), a => a.GetProperty("id").GetString() == sos);
 
         // A low-battery alert starts at the family level.
-        await PublishAsync(_device, "lightson/hp-nanshi/h0003/status/f1", $$"""{"ts":{{Ms(_gateway.Time.GetUtcNow())}},"seq":1,"battery":5}""");
+        await PublishAsync(Device, "lightson/hp-nanshi/h0003/status/f1", $$"""{"ts":{{Ms(Gateway.Time.GetUtcNow())}},"seq":1,"battery":5}""");
         var battery = await WaitForAlertAsync(a => Str(a, "household") == "h0003" && Str(a, "kind") == "low-battery");
         using var ack = await family.PostAsJsonAsync($"/api/alerts/{Str(battery, "id")}/ack", new { });
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
@@ -134,7 +119,7 @@ public sealed class AlertApiTests : IAsyncLifetime
     private async Task<string> PressSosAsync(string household)
     {
         string community = household is "h0001" or "h0002" or "h0003" ? "hp-nanshi" : "hp-penglai";
-        await PublishAsync(_device, $"lightson/{community}/{household}/sos/b1", $$"""{"ts":{{Ms(_gateway.Time.GetUtcNow())}},"seq":{{Environment.TickCount64}}}""");
+        await PublishAsync(Device, $"lightson/{community}/{household}/sos/b1", $$"""{"ts":{{Ms(Gateway.Time.GetUtcNow())}},"seq":{{Environment.TickCount64}}}""");
         var alert = await WaitForAlertAsync(a => Str(a, "household") == household && Str(a, "kind") == "sos" && Str(a, "state") == "open");
         return Str(alert, "id");
     }
@@ -144,7 +129,7 @@ public sealed class AlertApiTests : IAsyncLifetime
         JsonElement found = default;
         await WaitUntilAsync(async () =>
         {
-            var alerts = await ListAsync(_gateway.Http, "/api/alerts");
+            var alerts = await ListAsync(Gateway.Http, "/api/alerts");
             found = alerts.FirstOrDefault(match);
             return found.ValueKind == JsonValueKind.Object;
         });
@@ -154,10 +139,10 @@ public sealed class AlertApiTests : IAsyncLifetime
     /// <summary>A client holding a new token the admin created with <paramref name="request"/>.</summary>
     private async Task<HttpClient> ClientAsync(object request)
     {
-        using var created = await _gateway.Http.PostAsJsonAsync("/api/tokens", request);
+        using var created = await Gateway.Http.PostAsJsonAsync("/api/tokens", request);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         string token = Str(await created.Content.ReadFromJsonAsync<JsonElement>(), "token");
-        var client = new HttpClient { BaseAddress = _gateway.Http.BaseAddress };
+        var client = new HttpClient { BaseAddress = Gateway.Http.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client;
     }
