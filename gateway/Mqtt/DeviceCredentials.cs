@@ -50,8 +50,8 @@ internal static class DeviceCredentials
         int index = 0;
         foreach (var entry in devices.EnumerateArray())
         {
-            string household = Text(entry, "household", index);
-            string device = Text(entry, "device", index);
+            string household = Id(entry, "household", index);
+            string device = Id(entry, "device", index);
             string hash = Text(entry, "hash", index);
             if (!DeviceCredentialHash.IsWellFormed(hash, out string? problem))
             {
@@ -73,9 +73,15 @@ internal static class DeviceCredentials
         return identities;
     }
 
+    // The user name is {household}/{device}: an id with '/' would make it ambiguous.
+    private static string Id(JsonElement entry, string name, int index) =>
+        Text(entry, name, index) is var id && !id.Contains('/')
+            ? id
+            : throw new JsonException($"devices[{index}]: \"{name}\" must not contain '/'");
+
     private static string Text(JsonElement entry, string name, int index) =>
         entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(name, out var value)
-            && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && !text.Contains('/')
+            && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
-            : throw new JsonException($"devices[{index}]: \"{name}\" must be a non-empty string without '/'");
+            : throw new JsonException($"devices[{index}]: \"{name}\" must be a non-empty string");
 }
