@@ -65,15 +65,6 @@ internal sealed class DeviceAccess
         return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System);
     }
 
-    /// <summary>Connections held now, by user name (for tests and diagnostics).</summary>
-    public int ConnectionsOf(string userName)
-    {
-        lock (_lock)
-        {
-            return _connections.GetValueOrDefault(userName);
-        }
-    }
-
     public Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
         if (args.ReasonCode != MqttConnectReasonCode.Success)
