@@ -11,5 +11,6 @@ internal static class SimulatorCommand
         Run.RunCommand.Create(),
         Run.RunCommand.CreateVerify(),
         Load.LoadCommand.Create(),
+        Credentials.CredentialsCommand.Create(),
     };
 }

@@ -25,8 +25,8 @@ internal static class GatewayEndpoints
             return Results.Json(status, GatewayJsonContext.Default.ReadinessStatus,
                 statusCode: ingest.BrokerReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, IBatchSpool spool, WebhookDelivery webhooks) =>
-            Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk) + WebhookMetricsText.Render(webhooks.Status),
+        endpoints.MapGet("/metrics", (IngestCounters counters, IngestService ingest, InfluxWriter writer, AlertDispatcher alerts, IBatchSpool spool, WebhookDelivery webhooks, Mqtt.DeviceAccessCounters deviceAccess) =>
+            Results.Text(MetricsText.Render(counters, ingest, writer, alerts, (spool as WriterSpool)?.Disk) + WebhookMetricsText.Render(webhooks.Status) + Mqtt.DeviceAccessMetricsText.Render(deviceAccess),
                 "text/plain; version=0.0.4; charset=utf-8"));
 
         // /openapi/v1.json: the API as documented in docs/api.md, for integrators' generators.

@@ -47,6 +47,7 @@ internal static class GatewayHost
         services.AddSingleton(GatewayClock.Create);
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddDeviceAccess();
         services.AddSpoolOptions();
         services.AddAccessControl();
         services.AddSingleton<IBatchSpool>(OpenSpool);

@@ -19,7 +19,8 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
 
     private readonly MqttServer _server;
 
-    public EmbeddedBroker(MqttOptions options, Func<InterceptingPublishEventArgs, Task> ingest)
+    /// <param name="access">Device credentials and topic rules; null lets any client connect and publish.</param>
+    public EmbeddedBroker(MqttOptions options, Func<InterceptingPublishEventArgs, Task> ingest, DeviceAccess? access = null)
     {
         var serverOptions = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
@@ -35,10 +36,15 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
             {
                 args.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
             }
-            return Task.CompletedTask;
+            return access?.ValidateConnectionAsync(args) ?? Task.CompletedTask;
         };
         _server.InterceptingPublishAsync += args =>
-            args.ClientId == GatewayClientId ? Task.CompletedTask : ingest(args);
+            args.ClientId == GatewayClientId || access?.MayPublish(args) == false ? Task.CompletedTask : ingest(args);
+        if (access is not null)
+        {
+            _server.InterceptingSubscriptionAsync += access.InterceptSubscriptionAsync;
+            _server.ClientDisconnectedAsync += access.ClientDisconnectedAsync;
+        }
     }
 
     public bool IsStarted => _server.IsStarted;

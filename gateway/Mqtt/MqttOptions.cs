@@ -36,6 +36,25 @@ internal sealed class MqttOptions
     /// <summary>Unacknowledged QoS 1 messages the external broker may have in flight to the gateway.</summary>
     public ushort ReceiveMaximum { get; set; } = 4096;
 
+    /// <summary>
+    /// The embedded broker's device credentials file (docs/security.md): with it, a device
+    /// connects as <c>{household}/{device}</c> with its secret and publishes on its own topics only.
+    /// </summary>
+    public string? CredentialsPath { get; set; }
+
+    /// <summary>
+    /// Whether devices may connect without credentials. Unset: only when no
+    /// <see cref="CredentialsPath"/> is configured (a development set-up).
+    /// </summary>
+    public bool? AllowAnonymous { get; set; }
+
+    /// <summary>Concurrent connections (distinct client ids) one device's credentials may hold.</summary>
+    public int MaxConnectionsPerDevice { get; set; } = 2;
+
+    public bool HasCredentials => !string.IsNullOrWhiteSpace(CredentialsPath);
+
+    public bool AnonymousAllowed => AllowAnonymous ?? !HasCredentials;
+
     /// <summary>The first topic level of every device topic.</summary>
     public string Root { get; set; } = "lightson";
 

@@ -38,6 +38,14 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         {
             errors.Add($"Mqtt:Root must be one topic level without '/', '+', '#' or '$', not '{options.Root}'.");
         }
+        if (embedded && options.AllowAnonymous == false && !options.HasCredentials)
+        {
+            errors.Add("Mqtt:AllowAnonymous=false needs Mqtt:CredentialsPath: without credentials no device could connect.");
+        }
+        if (options.MaxConnectionsPerDevice < 1)
+        {
+            errors.Add($"Mqtt:MaxConnectionsPerDevice must be at least 1, not {options.MaxConnectionsPerDevice}.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -24,6 +24,7 @@ internal sealed class IngestService(
     GatewayClock clock,
     IOptions<InfluxOptions> influx,
     IBatchSpool spool,
+    DeviceAccessCounters deviceAccess,
     ILoggerFactory loggers) : IHostedService
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
@@ -71,7 +72,8 @@ internal sealed class IngestService(
         IMqttPublisher publisher;
         if (mqtt.IsEmbedded)
         {
-            _broker = new EmbeddedBroker(mqtt, ingestor.OnEmbeddedPublishAsync);
+            var access = DeviceAccess.Create(mqtt, registry.Registry, deviceAccess, loggers.CreateLogger<DeviceAccess>());
+            _broker = new EmbeddedBroker(mqtt, ingestor.OnEmbeddedPublishAsync, access);
             publisher = _broker;
         }
         else
