@@ -1,4 +1,5 @@
 using LightsOn.Gateway.Auth;
+using LightsOn.Gateway.Ingest;
 using LightsOn.Gateway.OperatorConsole;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
@@ -48,6 +49,7 @@ internal static class GatewayHost
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddSpoolOptions();
+        services.AddIngestOptions();
         services.AddAccessControl();
         services.AddSingleton<IBatchSpool>(OpenSpool);
 
