@@ -69,11 +69,12 @@ internal sealed class IngestService(
             _workers[s] = new ShardWorker(shards.Shards[s], writer, counters, TickInterval);
         }
         // Rejections are logged on real time: the limit is about log volume, not the rules.
-        // Rates too: a device's rate is about load on this machine, and the demo clock runs fast.
+        // Device rates are measured on real time too, but a demo clock at Clock:Speed s has its
+        // (simulated) devices send s times as fast, so the allowed rate is s times higher.
         var ingestLogger = loggers.CreateLogger<Ingestor>();
         var rejectionLog = new RejectionLogLimiter(ingestLogger, TimeProvider.System);
         var rateLimiter = new DeviceRateLimiter(
-            directory.DeviceCount, limits.Value.DeviceRatePerSecond, limits.Value.DeviceBurst, TimeProvider.System, RateReportInterval);
+            directory.DeviceCount, limits.Value.DeviceRatePerSecond * clock.Speed, limits.Value.DeviceBurst, TimeProvider.System, RateReportInterval);
         var ingestor = _ingestor = new Ingestor(decoder, _workers, counters, rejectionLog, rateLimiter, ingestLogger, clock, mqtt.Root);
 
         IMqttPublisher publisher;
