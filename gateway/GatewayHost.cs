@@ -1,4 +1,5 @@
 using LightsOn.Gateway.Auth;
+using LightsOn.Gateway.Ingest;
 using LightsOn.Gateway.OperatorConsole;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
@@ -49,6 +50,7 @@ internal static class GatewayHost
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
         services.AddDeviceAccess();
         services.AddSpoolOptions();
+        services.AddIngestOptions();
         services.AddAccessControl();
         services.AddSingleton<IBatchSpool>(OpenSpool);
 

@@ -7,11 +7,14 @@ namespace LightsOn.Gateway.Ingest;
 /// shard that must see it. <see cref="TelemetryEvent.Household"/> is already the index within
 /// that shard.
 /// </summary>
-internal readonly struct DecodedMessage(TelemetryPoint point, int shard, TelemetryEvent @event)
+internal readonly struct DecodedMessage(TelemetryPoint point, int shard, TelemetryEvent @event, int globalDevice = 0)
 {
     public TelemetryPoint Point { get; } = point;
     public int Shard { get; } = shard;
     public TelemetryEvent Event { get; } = @event;
+
+    /// <summary>The device's <see cref="DeviceDirectory.GlobalDeviceIndex"/>.</summary>
+    public int GlobalDevice { get; } = globalDevice;
 
     public int LocalHousehold => Event.Household;
     public bool HasSeq => (Point.Fields & PointFields.Seq) != 0;

@@ -18,6 +18,7 @@ internal sealed class DeviceDirectory
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byChars;
     private readonly Household[] _households;
     private readonly ShardSlot[] _slots;
+    private readonly int[] _firstDevice;
 
     /// <param name="slots">The shard slot of each household, by registry index.</param>
     public DeviceDirectory(Registry registry, IReadOnlyList<ShardSlot> slots)
@@ -33,6 +34,8 @@ internal sealed class DeviceDirectory
         Registry = registry;
         _households = new Household[count];
         _slots = new ShardSlot[count];
+        _firstDevice = new int[count];
+        int devices = 0;
         _index = new Dictionary<string, int>(count, StringComparer.Ordinal);
         var taken = new HashSet<ShardSlot>(count);
         int shards = 0;
@@ -50,10 +53,13 @@ internal sealed class DeviceDirectory
             }
             _households[i] = household;
             _slots[i] = slot;
+            _firstDevice[i] = devices;
+            devices += household.Devices.Count;
             _index.Add(household.Id, i);
             shards = Math.Max(shards, slot.Shard + 1);
         }
         ShardCount = shards;
+        DeviceCount = devices;
         _byChars = _index.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -63,6 +69,15 @@ internal sealed class DeviceDirectory
     public int ShardCount { get; }
 
     public int HouseholdCount => _households.Length;
+
+    /// <summary>Registered devices in all households: the range of <see cref="GlobalDeviceIndex"/>.</summary>
+    public int DeviceCount { get; }
+
+    /// <summary>
+    /// A number for each registered device, 0 to <see cref="DeviceCount"/> - 1, in registry
+    /// order: per-device state (rate limits) lives in plain arrays indexed by it.
+    /// </summary>
+    public int GlobalDeviceIndex(int registryIndex, int device) => _firstDevice[registryIndex] + device;
 
     /// <summary>Builds a directory with a shard assignment computed per household (registry order).</summary>
     public static DeviceDirectory Create(Registry registry, Func<Household, ShardSlot> assign)

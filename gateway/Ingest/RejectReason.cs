@@ -40,4 +40,11 @@ internal enum RejectReason : byte
 
     /// <summary>A number outside its range (negative <c>lux</c> or <c>seq</c>, <c>confidence</c> outside 0..1, <c>battery</c> outside 0..100, a non-finite number).</summary>
     OutOfRange,
+
+    /// <summary>
+    /// A good message from a device over its rate (<see cref="DeviceRateLimiter"/>): checked
+    /// after decoding, by the ingest path rather than the decoder. Counted and dropped; only
+    /// the first of each report interval is logged and dead-lettered.
+    /// </summary>
+    RateLimited,
 }

@@ -7,6 +7,7 @@ internal static class RejectReasonNames
     [
         "none", "bad-topic", "unknown-kind", "unknown-household", "wrong-community", "unknown-device",
         "wrong-kind", "too-large", "invalid-json", "wrong-type", "missing-field", "out-of-range",
+        "rate-limited",
     ];
 
     public static IReadOnlyList<string> All => Names;

@@ -143,7 +143,7 @@ internal sealed partial class TelemetryDecoder
             DeviceKind.Sos => TelemetryEvent.Sos(local, device, ticks),
             _ => TelemetryEvent.Status(local, device, ticks, (pointFields & PointFields.Battery) != 0 ? fields.Battery : double.NaN),
         };
-        message = new DecodedMessage(point, route.Slot.Shard, @event);
+        message = new DecodedMessage(point, route.Slot.Shard, @event, _directory.GlobalDeviceIndex(route.RegistryIndex, device));
         rejection = default;
         return true;
     }

@@ -25,6 +25,7 @@ internal sealed class IngestService(
     IOptions<InfluxOptions> influx,
     IBatchSpool spool,
     DeviceAccessCounters deviceAccess,
+    IOptions<IngestOptions> limits,
     ILoggerFactory loggers) : IHostedService
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
@@ -35,6 +36,9 @@ internal sealed class IngestService(
     // A spool that InfluxDB has not taken back by then is left to drain later: the state rebuilt
     // misses what it holds, which at worst raises an alert a replayed point would have prevented.
     private static readonly TimeSpan SpoolDrainWait = TimeSpan.FromSeconds(10);
+
+    // A flooding device makes one log line and one dead letter per this much time.
+    private static readonly TimeSpan RateReportInterval = TimeSpan.FromSeconds(60);
 
     private readonly ILogger _logger = loggers.CreateLogger<IngestService>();
 
@@ -59,15 +63,20 @@ internal sealed class IngestService(
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         feed.Seed(RestoredAlerts());
         var directory = Directory = DeviceDirectory.ForShards(registry.Registry, shards.Shards.Count);
-        var decoder = new TelemetryDecoder(directory, new TelemetryDecoderOptions { Root = mqtt.Root });
+        var decoder = new TelemetryDecoder(directory, new TelemetryDecoderOptions { Root = mqtt.Root, MaxPayloadBytes = limits.Value.MaxPayloadBytes });
         _workers = new ShardWorker[shards.Shards.Count];
         for (int s = 0; s < _workers.Length; s++)
         {
             _workers[s] = new ShardWorker(shards.Shards[s], writer, counters, TickInterval);
         }
         // Rejections are logged on real time: the limit is about log volume, not the rules.
-        var rejectionLog = new RejectionLogLimiter(loggers.CreateLogger<Ingestor>(), TimeProvider.System);
-        var ingestor = _ingestor = new Ingestor(decoder, _workers, counters, rejectionLog, clock, mqtt.Root);
+        // Device rates are measured on real time too, but a demo clock at Clock:Speed s has its
+        // (simulated) devices send s times as fast, so the allowed rate is s times higher.
+        var ingestLogger = loggers.CreateLogger<Ingestor>();
+        var rejectionLog = new RejectionLogLimiter(ingestLogger, TimeProvider.System);
+        var rateLimiter = new DeviceRateLimiter(
+            directory.DeviceCount, limits.Value.DeviceRatePerSecond * clock.Speed, limits.Value.DeviceBurst, TimeProvider.System, RateReportInterval);
+        var ingestor = _ingestor = new Ingestor(decoder, _workers, counters, rejectionLog, rateLimiter, ingestLogger, clock, mqtt.Root);
 
         IMqttPublisher publisher;
         if (mqtt.IsEmbedded)

@@ -12,16 +12,24 @@ namespace LightsOn.Gateway.Pipeline;
 /// only once storage has it: a PUBACK for a message that is not durable is never sent. Bad
 /// messages are counted, logged once per device per interval, republished with their reason on
 /// the dead-letter topic, and acknowledged (a bad message redelivered forever would stall the
-/// device's session).
+/// device's session). A good message from a device over its rate is acknowledged and dropped
+/// the same way, with one log line and one dead letter per device per interval at most, so a
+/// flood floods neither storage, the shards, the log nor the dead letters; SOS and fall are
+/// never limited (<see cref="DeviceRateLimiter"/>).
 /// </summary>
 internal sealed class Ingestor(
     TelemetryDecoder decoder,
     IReadOnlyList<ShardWorker> shards,
     IngestCounters counters,
     RejectionLogLimiter rejectionLog,
+    DeviceRateLimiter rateLimiter,
+    ILogger logger,
     GatewayClock clock,
     string root)
 {
+    private readonly string _rateLimitedDetail =
+        $"device over its rate of {rateLimiter.RatePerSecond}/s (burst {rateLimiter.Burst}); its messages are dropped, and only the first of each interval dead-lettered";
+
     private IMqttPublisher? _publisher;
     private volatile bool _stopping;
 
@@ -45,9 +53,13 @@ internal sealed class Ingestor(
             return;
         }
         var message = args.ApplicationMessage;
-        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs))
+        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs, out bool deadLetter))
         {
-            await DeadLetterAsync(message.Topic, message.Payload, rejection, receivedAtMs, args.CancellationToken).ConfigureAwait(false);
+            // Returning acknowledges it (QoS 1): refused or over the rate, it has been handled.
+            if (deadLetter)
+            {
+                await DeadLetterAsync(message.Topic, message.Payload, rejection, receivedAtMs, args.CancellationToken).ConfigureAwait(false);
+            }
             return;
         }
         var waiter = PublishWaiter.For(args.SessionItems);
@@ -74,9 +86,12 @@ internal sealed class Ingestor(
             return;
         }
         var message = args.ApplicationMessage;
-        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs))
+        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs, out bool deadLetter))
         {
-            await DeadLetterAsync(message.Topic, message.Payload, rejection, receivedAtMs, CancellationToken.None).ConfigureAwait(false);
+            if (deadLetter)
+            {
+                await DeadLetterAsync(message.Topic, message.Payload, rejection, receivedAtMs, CancellationToken.None).ConfigureAwait(false);
+            }
             await args.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
             return;
         }
@@ -84,17 +99,39 @@ internal sealed class Ingestor(
             .ConfigureAwait(false);
     }
 
-    private bool TryDecode(string topic, in ReadOnlySequence<byte> payload, out DecodedMessage decoded, out Rejection rejection, out long receivedAtMs)
+    /// <returns>True for a message to handle; false for one refused or over its device's rate, with <paramref name="deadLetter"/> saying whether it goes to the dead letters.</returns>
+    private bool TryDecode(string topic, in ReadOnlySequence<byte> payload, out DecodedMessage decoded, out Rejection rejection, out long receivedAtMs,
+        out bool deadLetter)
     {
         counters.MessageIn();
         // Device times are read on the rules' clock, the demo clock included (design.md).
         receivedAtMs = clock.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (decoder.TryDecode(topic, payload, receivedAtMs, out decoded, out rejection))
+        if (!decoder.TryDecode(topic, payload, receivedAtMs, out decoded, out rejection))
         {
+            counters.Rejected(rejection.Reason);
+            rejectionLog.Report(topic, rejection);
+            deadLetter = true;
+            return false;
+        }
+
+        // The rate is taken after decoding: the kind (SOS and fall are exempt) and the device
+        // must be known, and decoding a good message costs less than a microsecond.
+        var verdict = rateLimiter.Take(decoded.GlobalDevice, decoded.Point.Kind, out long droppedBefore);
+        if (verdict == RateVerdict.Allowed)
+        {
+            deadLetter = false;
             return true;
         }
-        counters.Rejected(rejection.Reason);
-        rejectionLog.Report(topic, rejection);
+        counters.Rejected(RejectReason.RateLimited);
+        deadLetter = verdict == RateVerdict.DroppedAndReport;
+        var household = decoded.Point.Household;
+        int device = decoded.Point.Device;
+        rejection = new Rejection(RejectReason.RateLimited, _rateLimitedDetail, household, device);
+        if (deadLetter)
+        {
+            logger.DeviceRateLimited(household.Id, household.Devices[device].Id, rateLimiter.RatePerSecond, rateLimiter.Burst, droppedBefore);
+        }
+        decoded = default;
         return false;
     }
 

@@ -116,4 +116,23 @@ public sealed class DeviceDirectoryTests
 
         Assert.Equal(0, misses);
     }
+
+    [Fact]
+    public void Every_registered_device_has_its_own_global_index_and_decoded_messages_carry_it()
+    {
+        var directory = IngestRegistry.Devices;
+        var indexes = new List<int>();
+        for (int h = 0; h < directory.HouseholdCount; h++)
+        {
+            for (int d = 0; d < Registry.Households[h].Devices.Count; d++)
+            {
+                indexes.Add(directory.GlobalDeviceIndex(h, d));
+            }
+        }
+
+        Assert.Equal(9, directory.DeviceCount);
+        Assert.Equal(Enumerable.Range(0, 9), indexes);
+        // h0002's light is the second device of the second household: 5 + 1.
+        Assert.Equal(6, IngestRegistry.Accept("lightson/hp-nanshi/h0002/light/l1", """{"on":true}""").GlobalDevice);
+    }
 }

@@ -307,7 +307,7 @@ public sealed class TelemetryDecoderRejectionTests
 
         Assert.Equal(
             ["bad-topic", "unknown-kind", "unknown-household", "wrong-community", "unknown-device", "wrong-kind",
-             "too-large", "invalid-json", "wrong-type", "missing-field", "out-of-range"],
+             "too-large", "invalid-json", "wrong-type", "missing-field", "out-of-range", "rate-limited"],
             names);
         foreach (var reason in reasons)
         {

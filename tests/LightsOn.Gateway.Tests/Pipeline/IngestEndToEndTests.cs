@@ -143,6 +143,9 @@ public sealed class IngestEndToEndTests : IAsyncLifetime
             $"--Registry:Path={_registryPath}",
             $"--Influx:Url={_influx.Url}",
             $"--Spool:Path={Path.Combine(_folder, "spool")}",
+            // The load tests press many devices' traffic into seconds: no per-device rate here
+            // (tests/…/Security/FloodTests.cs is where the rate is tested end to end).
+            "--Ingest:DeviceRatePerSecond=0",
             .. settings]);
 
     private static async Task PublishTrafficAsync(int port, int clients, int messages)

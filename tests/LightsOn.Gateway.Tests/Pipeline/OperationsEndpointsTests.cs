@@ -124,6 +124,9 @@ public sealed partial class OperationsEndpointsTests(InfluxDbServer influx) : IC
     [InlineData("--Influx:Url=localhost:8086", "Influx:Url must be an absolute http:// or https:// address")]
     [InlineData("--Influx:Url=http://127.0.0.1:8086/?db=x", "Influx:Url must be an absolute http:// or https:// address")]
     [InlineData("--Spool:MaxBytes=4095", "Spool:MaxBytes must be at least 4096 bytes")]
+    [InlineData("--Ingest:MaxPayloadBytes=0", "Ingest:MaxPayloadBytes must be 1 to 1048576")]
+    [InlineData("--Ingest:DeviceRatePerSecond=-1", "Ingest:DeviceRatePerSecond must be 0 (no limit) or a positive number")]
+    [InlineData("--Ingest:DeviceBurst=0", "Ingest:DeviceBurst must be at least 1")]
     public async Task A_bad_setting_stops_the_start_with_a_message_naming_its_key(string setting, string message)
     {
         var e = await AssertStartFails<OptionsValidationException>(setting);

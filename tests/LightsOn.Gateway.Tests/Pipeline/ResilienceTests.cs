@@ -53,6 +53,8 @@ public sealed class ResilienceTests(ITestOutputHelper output) : IAsyncLifetime
             $"--Auth:TokensPath={Path.Combine(_folder, "tokens.json")}",
             $"--Auth:BootstrapAdminToken={TestGateway.AdminToken}",
             $"--Registry:Path={_registryPath}",
+            // The stream is many devices' traffic pressed into seconds: no per-device rate here.
+            "--Ingest:DeviceRatePerSecond=0",
         ];
         // The separate process runs on the wall clock: device times ten minutes old are neither
         // too old nor in the future, so no ts is replaced and each point keeps its own time.
@@ -114,7 +116,9 @@ public sealed class ResilienceTests(ITestOutputHelper output) : IAsyncLifetime
         await using var gateway = await TestGateway.StartAsync(
             $"--Mqtt:Port={mqttPort}",
             $"--Influx:Url={_influx.Url}",
-            $"--Registry:Path={_registryPath}");
+            $"--Registry:Path={_registryPath}",
+            // The stream is many devices' traffic pressed into seconds: no per-device rate here.
+            "--Ingest:DeviceRatePerSecond=0");
         // The gateway's rules clock is TestGateway's fake one: device times are ten minutes before it.
         long firstTs = TestGateway.StartTime.AddMinutes(-10).ToUnixTimeMilliseconds();
         await using var stream = new TelemetryStream(mqttPort, Clients, Households, Messages, firstTs);
