@@ -33,7 +33,38 @@ public sealed class TelemetryDecoderFuzzTests
             print: input => input.ToString());
     }
 
-    /// <summary>The property, also run by the regression cases below.</summary>
+    /// <summary>Inputs kept from the fuzzer's families that sit on an edge of the decoder, checked on every run.</summary>
+    public static TheoryData<string, string, int> Edges => new()
+    {
+        { "lightson/hp-nanshi/h0001/status/d1", """{"battery":1e309}""", 3 },
+        { "lightson/hp-nanshi/h0001/status/d1", """{"battery":-0}""", 1 },
+        { "lightson/hp-nanshi/h0001/status/d1", """{"seq":9223372036854775808}""", 5 },
+        { "lightson/hp-nanshi/h0001/status/d1", """{"seq":-9223372036854775808}""", 7 },
+        { "lightson/hp-nanshi/h0001/door/d1", """{"open":true,"\u006fpen":false}""", 2 },
+        { "lightson/hp-nanshi/h0001/door/d1", """{"open":true,"x":"\ud800"}""", 4 },
+        { "lightson/hp-nanshi/h0001/door/d1", "{\"x\":" + new string('[', 200) + new string(']', 200) + ",\"open\":true}", 8 },
+        { "lightson/hp-nanshi/h0001/light/l1", """{"on":true,"lux":""" + "0." + new string('0', 400) + "1}", 1 },
+        { "lightson/hp-nanshi/h0001/fall/f1", """{"confidence":NaN}""", 2 },
+        { "lightson/hp-nanshi/h0001/sos/b1", "{} \u0000", 1 },
+        { "lightson/hp-nanshi/h0001/sos/b\u0000", "{}", 1 },
+        { "lightson/hp-nanshi/h0001/sos/b1", "", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Edges))]
+    public void Edge_inputs_are_answered_the_same_whole_and_in_segments(string topic, string payload, int segmentLength) =>
+        Check(new DecoderFuzzInput(topic, System.Text.Encoding.UTF8.GetBytes(payload), segmentLength));
+
+    [Fact]
+    public void Invalid_utf8_inside_a_skipped_string_is_refused_whole_and_in_segments()
+    {
+        byte[] payload = [.. "{\"open\":true,\"x\":\""u8, 0xED, 0xA0, 0x80, .. "\"}"u8];
+        Check(new DecoderFuzzInput("lightson/hp-nanshi/h0001/door/d1", payload, 1));
+        Assert.False(Decoder.TryDecode("lightson/hp-nanshi/h0001/door/d1", new ReadOnlySequence<byte>(payload), IngestRegistry.ReceivedAtMs, out _, out var rejection));
+        Assert.Equal(RejectReason.InvalidJson, rejection.Reason);
+    }
+
+    /// <summary>The property, also run by the edge cases above.</summary>
     internal static void Check(DecoderFuzzInput input)
     {
         var whole = new ReadOnlySequence<byte>(input.Payload);
