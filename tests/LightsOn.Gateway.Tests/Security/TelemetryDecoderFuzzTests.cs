@@ -19,7 +19,7 @@ namespace LightsOn.Gateway.Tests.Security;
 /// </remarks>
 public sealed class TelemetryDecoderFuzzTests
 {
-    private const long DefaultIterations = 200_000;
+    private const long DefaultIterations = 150_000;
 
     private static readonly TelemetryDecoder Decoder = IngestRegistry.DefaultDecoder;
 
@@ -29,7 +29,7 @@ public sealed class TelemetryDecoderFuzzTests
         long iterations = long.TryParse(Environment.GetEnvironmentVariable("LIGHTSON_FUZZ_ITERATIONS"), out long n) && n > 0
             ? n : DefaultIterations;
         string? seed = Environment.GetEnvironmentVariable("LIGHTSON_FUZZ_SEED");
-        Gen.ULong.Select(DecoderFuzzInput.From).Sample(Check, seed: string.IsNullOrEmpty(seed) ? null : seed, iter: iterations, threads: 2,
+        Gen.ULong.Select(DecoderFuzzInput.From).Sample(Check, seed: string.IsNullOrEmpty(seed) ? null : seed, iter: iterations, threads: 1,
             print: input => input.ToString());
     }
 
