@@ -27,7 +27,11 @@ internal sealed class MosquittoServer : IAsyncDisposable
 
     public string LogPath => Path.Combine(_folder, "mosquitto.log");
 
-    public static async Task<MosquittoServer> StartNewAsync()
+    /// <param name="securityConfig">
+    /// Configuration lines that replace <c>allow_anonymous true</c> (a password file, an ACL
+    /// file, <c>allow_anonymous false</c>); when null, any client may connect and do anything.
+    /// </param>
+    public static async Task<MosquittoServer> StartNewAsync(string? securityConfig = null)
     {
         if (!File.Exists(Binary))
         {
@@ -38,7 +42,7 @@ internal sealed class MosquittoServer : IAsyncDisposable
         var server = new MosquittoServer(folder, FreePort.Next());
         File.WriteAllText(Path.Combine(folder, "mosquitto.conf"), $"""
             listener {server.Port} 127.0.0.1
-            allow_anonymous true
+            {securityConfig ?? "allow_anonymous true"}
             user root
             persistence true
             persistence_location {folder}/
