@@ -8,10 +8,10 @@ internal static class SimulatorCommand
     public static RootCommand Create() => new("LightsOn device simulator: test data and device traffic for the LightsOn gateway")
     {
         RegistryCommand.Create(),
-        MosquittoCommand.Create(),
         Run.RunCommand.Create(),
         Run.RunCommand.CreateVerify(),
         Load.LoadCommand.Create(),
         Credentials.CredentialsCommand.Create(),
+        MosquittoCommand.Create(),
     };
 }

@@ -18,14 +18,14 @@ public sealed class RegistryCommandTests : SimulatorCommandTest
     }
 
     [Fact]
-    public void Help_lists_the_registry_run_load_and_credentials_commands()
+    public void Help_lists_every_command_of_the_simulator()
     {
         int exit = Run("--help");
 
         Assert.Equal(0, exit);
         string help = Output.ToString();
         string commands = help[help.IndexOf("Commands:", StringComparison.Ordinal)..];
-        Assert.Equal(["registry", "run", "verify", "load", "credentials"], commands.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')[0]));
+        Assert.Equal(["registry", "run", "verify", "load", "credentials", "mosquitto"], commands.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')[0]));
     }
 
     [Theory]
