@@ -18,4 +18,27 @@ internal static class DataFolder
         }
         return Path.Combine(data, "LightsOn", name);
     }
+
+    /// <summary>
+    /// Checks a folder setting such as <c>Spool:Path</c>: null when it is unset or a usable folder
+    /// path, else the failure naming <paramref name="key"/>. <paramref name="needs"/> says why a
+    /// file will not do (e.g. "the spool needs a folder of its own").
+    /// </summary>
+    public static string? CheckFolderSetting(string key, string? path, string needs)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return $"{key}: '{path}' is not a valid folder path ({e.Message}).";
+        }
+        return File.Exists(full) ? $"{key}: '{full}' is a file; {needs}." : null;
+    }
 }

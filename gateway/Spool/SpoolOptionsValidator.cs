@@ -23,21 +23,9 @@ internal sealed class SpoolOptionsValidator : IValidateOptions<SpoolOptions>
             failures.Add($"Spool:SegmentBytes ({options.SegmentBytes}) must not be larger than Spool:MaxBytes ({options.MaxBytes}).");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Path))
+        if (DataFolder.CheckFolderSetting("Spool:Path", options.Path, "the spool needs a folder of its own") is { } pathFailure)
         {
-            string? full = null;
-            try
-            {
-                full = System.IO.Path.GetFullPath(options.Path);
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-            {
-                failures.Add($"Spool:Path: '{options.Path}' is not a valid folder path ({e.Message}).");
-            }
-            if (full is not null && File.Exists(full))
-            {
-                failures.Add($"Spool:Path: '{full}' is a file; the spool needs a folder of its own.");
-            }
+            failures.Add(pathFailure);
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

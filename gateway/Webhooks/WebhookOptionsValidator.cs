@@ -79,21 +79,9 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"{WebhookOptions.Section}:MaxPendingBytes must be at least {WebhookOutbox.MaxRecordBytes} bytes, one largest event (the default is {WebhookOptions.DefaultMaxPendingBytes}, 256 MiB), not {options.MaxPendingBytes}.");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Path))
+        if (DataFolder.CheckFolderSetting($"{WebhookOptions.Section}:Path", options.Path, "the webhook outboxes need a folder of their own") is { } pathFailure)
         {
-            string? full = null;
-            try
-            {
-                full = System.IO.Path.GetFullPath(options.Path);
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-            {
-                failures.Add($"{WebhookOptions.Section}:Path: '{options.Path}' is not a valid folder path ({e.Message}).");
-            }
-            if (full is not null && File.Exists(full))
-            {
-                failures.Add($"{WebhookOptions.Section}:Path: '{full}' is a file; the webhook outboxes need a folder of their own.");
-            }
+            failures.Add(pathFailure);
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
