@@ -14,17 +14,6 @@ internal sealed class AlertBook
     private readonly Dictionary<string, AlertEntry> _alerts = new(StringComparer.Ordinal);
     private readonly Queue<(long ResolvedAt, string Id)> _resolved = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _alerts.Count;
-            }
-        }
-    }
-
     public void Put(AlertEntry entry)
     {
         lock (_lock)

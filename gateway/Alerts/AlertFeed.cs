@@ -39,18 +39,6 @@ internal sealed class AlertFeed
 
     public AlertBook Book { get; } = new();
 
-    /// <summary>The id the next change will get.</summary>
-    public long NextId
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _nextId;
-            }
-        }
-    }
-
     /// <summary>Alerts restored at start (open when the gateway stopped): in the book, not announced again.</summary>
     public void Seed(IEnumerable<(AlertRecord Record, Household Household, byte[] Json)> alerts)
     {
@@ -58,7 +46,7 @@ internal sealed class AlertFeed
         {
             foreach (var (record, household, json) in alerts)
             {
-                Book.Put(new AlertEntry(record, household.Community, household.Id, household.Grid, json, 0));
+                Book.Put(new AlertEntry(record, household.Community, household.Id, json));
             }
         }
     }
@@ -73,7 +61,7 @@ internal sealed class AlertFeed
             long id = _nextId++;
             added = new AlertEvent(id, household.Community, household.Id, json);
             _replay[id % ReplayCapacity] = added;
-            Book.Put(new AlertEntry(record, household.Community, household.Id, household.Grid, json, id));
+            Book.Put(new AlertEntry(record, household.Community, household.Id, json));
             subscribers = [.. _subscribers];
         }
         foreach (var subscriber in subscribers)
