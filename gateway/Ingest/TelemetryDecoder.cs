@@ -58,10 +58,9 @@ internal sealed partial class TelemetryDecoder
     /// <param name="payload">The payload; may span several segments.</param>
     /// <param name="receivedAtMs">Receive time on the gateway's clock, Unix epoch milliseconds.</param>
     /// <returns>True with <paramref name="message"/> set, or false with <paramref name="rejection"/> set.</returns>
-    public bool TryDecode(string topic, in ReadOnlySequence<byte> payload, long receivedAtMs,
+    public bool TryDecode(ReadOnlySpan<char> topic, in ReadOnlySequence<byte> payload, long receivedAtMs,
         out DecodedMessage message, out Rejection rejection)
     {
-        ArgumentNullException.ThrowIfNull(topic);
         message = default;
         if (!TryParseTopic(topic, out var community, out var householdId, out var kind, out var deviceId, out rejection))
         {
@@ -148,7 +147,7 @@ internal sealed partial class TelemetryDecoder
         return true;
     }
 
-    private bool TryParseTopic(string topic, out ReadOnlySpan<char> community, out ReadOnlySpan<char> household,
+    private bool TryParseTopic(ReadOnlySpan<char> topic, out ReadOnlySpan<char> community, out ReadOnlySpan<char> household,
         out DeviceKind kind, out ReadOnlySpan<char> device, out Rejection rejection)
     {
         community = household = device = default;
@@ -159,7 +158,7 @@ internal sealed partial class TelemetryDecoder
             return false;
         }
 
-        var rest = topic.AsSpan(_prefix.Length);
+        var rest = topic[_prefix.Length..];
         int first = rest.IndexOf('/');
         int second = first < 0 ? -1 : rest[(first + 1)..].IndexOf('/');
         int third = second < 0 ? -1 : rest[(first + second + 2)..].IndexOf('/');

@@ -1,7 +1,6 @@
 using LightsOn.Gateway.Ingest;
 using LightsOn.Rules;
-using MQTTnet.Protocol;
-using MQTTnet.Server;
+using LightsOn.Gateway.Broker;
 
 namespace LightsOn.Gateway.Mqtt;
 
@@ -14,8 +13,8 @@ namespace LightsOn.Gateway.Mqtt;
 /// household and device id, at most once per device per minute.
 /// </summary>
 /// <remarks>
-/// The secret is checked once, at CONNECT (PBKDF2 is slow on purpose). MQTTnet then hands every
-/// PUBLISH of that connection the user name it was accepted with, so a publish is checked by a
+/// The secret is checked once, at CONNECT (PBKDF2 is slow on purpose). Every PUBLISH of that
+/// connection then carries the user name it was accepted with, so a publish is checked by a
 /// dictionary lookup and a prefix compare, not by hashing again.
 /// </remarks>
 internal sealed class DeviceAccess
@@ -65,112 +64,100 @@ internal sealed class DeviceAccess
         return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System);
     }
 
-    public Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
+    /// <summary>
+    /// Checks a CONNECT: Success, or the reason to refuse it with (counted and logged). A
+    /// device accepted here holds its client id until <see cref="Release"/>.
+    /// </summary>
+    public MqttReasonCode Authenticate(string clientId, string? userName, string? secret, out string? reasonString)
     {
-        if (args.ReasonCode != MqttConnectReasonCode.Success)
-        {
-            return Task.CompletedTask;
-        }
-        string? userName = args.UserName;
+        reasonString = null;
         if (string.IsNullOrEmpty(userName))
         {
-            if (!_allowAnonymous)
-            {
-                Refuse(args, ConnectRefusal.NoCredentials, MqttConnectReasonCode.BadUserNameOrPassword, UnknownUser);
-            }
-            return Task.CompletedTask;
+            return _allowAnonymous ? MqttReasonCode.Success
+                : Refuse(ConnectRefusal.NoCredentials, MqttReasonCode.BadUserNameOrPassword, UnknownUser, out reasonString);
         }
-        string secret = args.Password ?? "";
+        secret ??= "";
         if (!_devices.TryGetValue(userName, out var device))
         {
             DeviceCredentialHash.VerifyNothing(secret);
-            Refuse(args, ConnectRefusal.UnknownDevice, MqttConnectReasonCode.BadUserNameOrPassword, UnknownUser);
-            return Task.CompletedTask;
+            return Refuse(ConnectRefusal.UnknownDevice, MqttReasonCode.BadUserNameOrPassword, UnknownUser, out reasonString);
         }
         if (!DeviceCredentialHash.Verify(secret, device.Hash))
         {
-            Refuse(args, ConnectRefusal.WrongSecret, MqttConnectReasonCode.BadUserNameOrPassword, userName);
-            return Task.CompletedTask;
+            return Refuse(ConnectRefusal.WrongSecret, MqttReasonCode.BadUserNameOrPassword, userName, out reasonString);
         }
-        if (string.IsNullOrEmpty(args.ClientId))
-        {
-            // MQTTnet refuses an empty client id itself (none is assigned here); nothing to hold.
-            return Task.CompletedTask;
-        }
-        var refusal = Hold(args.ClientId, userName);
+        var refusal = Hold(clientId, userName);
         if (refusal is { } reason)
         {
-            Refuse(args, reason, reason == ConnectRefusal.ClientIdTaken ? MqttConnectReasonCode.ClientIdentifierNotValid : MqttConnectReasonCode.NotAuthorized, userName);
+            // NotAuthorized rather than MQTT 5's QuotaExceeded for too many connections: a 3.1.1
+            // client has no return code for a quota, and "not authorized" is what it gets.
+            return Refuse(reason, reason == ConnectRefusal.ClientIdTaken ? MqttReasonCode.ClientIdentifierNotValid : MqttReasonCode.NotAuthorized,
+                userName, out reasonString);
         }
-        return Task.CompletedTask;
+        return MqttReasonCode.Success;
     }
 
     /// <summary>
-    /// True when the message may go on to ingestion. A refused QoS 1 message is answered with a
-    /// PUBACK carrying NotAuthorized (MQTT 5; a 3.1.1 client just gets its PUBACK), a QoS 0 one is
-    /// dropped; either way nothing of it is stored and no rule sees it.
+    /// True when a publication of <paramref name="userName"/> on <paramref name="topic"/> may go on
+    /// to ingestion. A refused QoS 1 message is answered with a PUBACK carrying NotAuthorized
+    /// (MQTT 5; a 3.1.1 client just gets its PUBACK), a QoS 0 one is dropped; either way nothing
+    /// of it is stored and no rule sees it.
     /// </summary>
-    public bool MayPublish(InterceptingPublishEventArgs args)
+    public bool MayPublish(string? userName, ReadOnlySpan<char> topic)
     {
-        if (string.IsNullOrEmpty(args.UserName) || !_devices.TryGetValue(args.UserName, out var device))
+        if (string.IsNullOrEmpty(userName) || !_devices.TryGetValue(userName, out var device))
         {
             // Only an anonymous client gets here (a named one was refused at CONNECT unless known),
             // and only when anonymous clients are allowed.
             return _allowAnonymous;
         }
-        if (device.MayPublishOn(args.ApplicationMessage.Topic))
+        if (device.MayPublishOn(topic))
         {
             return true;
         }
-        args.ProcessPublish = false;
-        args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
         _counters.CountPublishRefused();
         if (_logger.IsEnabled(LogLevel.Warning) && _logLimit.ShouldLog("publish:" + device.UserName, out long suppressed))
         {
-            string topic = args.ApplicationMessage.Topic;
             int firstLevel = topic.IndexOf('/');
-            _logger.DevicePublishRefused(device.UserName, firstLevel < 0 ? "" : topic[..firstLevel], suppressed);
+            _logger.DevicePublishRefused(device.UserName, firstLevel < 0 ? "" : topic[..firstLevel].ToString(), suppressed);
         }
         return false;
     }
 
-    /// <summary>Devices subscribe to nothing: they have no topic to receive on.</summary>
-    public Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    /// <summary>Devices subscribe to nothing: they have no topic to receive on. Anonymous clients may, when they may connect.</summary>
+    public bool MaySubscribe(string? userName)
     {
-        if (string.IsNullOrEmpty(args.UserName) && _allowAnonymous)
+        if (string.IsNullOrEmpty(userName) && _allowAnonymous)
         {
-            return Task.CompletedTask;
+            return true;
         }
-        args.ProcessSubscription = false;
-        args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
         _counters.CountSubscribeRefused();
-        string userName = KnownOrUnknown(args.UserName);
-        if (_logger.IsEnabled(LogLevel.Warning) && _logLimit.ShouldLog("subscribe:" + userName, out long suppressed))
+        string shown = KnownOrUnknown(userName);
+        if (_logger.IsEnabled(LogLevel.Warning) && _logLimit.ShouldLog("subscribe:" + shown, out long suppressed))
         {
-            _logger.DeviceSubscribeRefused(userName, suppressed);
+            _logger.DeviceSubscribeRefused(shown, suppressed);
         }
-        return Task.CompletedTask;
+        return false;
     }
 
-    public Task ClientDisconnectedAsync(ClientDisconnectedEventArgs args)
+    /// <summary>A device's connection ended (not taken over by its own successor): its client id is free again.</summary>
+    public void Release(string clientId, string? userName)
     {
-        // A connection taken over raises no disconnect (MQTTnet); its successor holds the client id.
-        if (string.IsNullOrEmpty(args.UserName) || string.IsNullOrEmpty(args.ClientId))
+        if (string.IsNullOrEmpty(userName))
         {
-            return Task.CompletedTask;
+            return;
         }
         lock (_lock)
         {
-            if (_owners.TryGetValue(args.ClientId, out string? owner) && owner == args.UserName)
+            if (_owners.TryGetValue(clientId, out string? owner) && owner == userName)
             {
-                _owners.Remove(args.ClientId);
+                _owners.Remove(clientId);
                 if (--_connections[owner] == 0)
                 {
                     _connections.Remove(owner);
                 }
             }
         }
-        return Task.CompletedTask;
     }
 
     private ConnectRefusal? Hold(string clientId, string userName)
@@ -192,17 +179,15 @@ internal sealed class DeviceAccess
         }
     }
 
-    private void Refuse(ValidatingConnectionEventArgs args, ConnectRefusal reason, MqttConnectReasonCode code, string userName)
+    private MqttReasonCode Refuse(ConnectRefusal reason, MqttReasonCode code, string userName, out string reasonString)
     {
-        // NotAuthorized rather than MQTT 5's QuotaExceeded for too many connections: MQTTnet
-        // turns QuotaExceeded into "unacceptable protocol version" for a 3.1.1 client.
-        args.ReasonCode = code;
-        args.ReasonString = reason.ToWire();
+        reasonString = reason.ToWire();
         _counters.CountConnectRefused(reason);
         if (_logger.IsEnabled(LogLevel.Warning) && _logLimit.ShouldLog("connect:" + userName, out long suppressed))
         {
-            _logger.DeviceConnectRefused(reason.ToWire(), userName, suppressed);
+            _logger.DeviceConnectRefused(reasonString, userName, suppressed);
         }
+        return code;
     }
 
     // A user name that is not a provisioned device is whatever the client typed: not logged.

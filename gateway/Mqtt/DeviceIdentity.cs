@@ -16,13 +16,13 @@ internal sealed record DeviceIdentity(string Household, string Device, string Ha
     /// household and id; the kind is any single level (the decoder checks it against the registry,
     /// and design.md lets a device send <c>status</c> on its own id).
     /// </summary>
-    public bool MayPublishOn(string topic)
+    public bool MayPublishOn(ReadOnlySpan<char> topic)
     {
         if (!topic.StartsWith(TopicPrefix, StringComparison.Ordinal))
         {
             return false;
         }
-        var rest = topic.AsSpan(TopicPrefix.Length);
+        var rest = topic[TopicPrefix.Length..];
         int slash = rest.IndexOf('/');
         return slash > 0 && rest[(slash + 1)..].SequenceEqual(Device);
     }

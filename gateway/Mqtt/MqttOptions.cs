@@ -51,6 +51,13 @@ internal sealed class MqttOptions
     /// <summary>Concurrent connections (distinct client ids) one device's credentials may hold.</summary>
     public int MaxConnectionsPerDevice { get; set; } = 2;
 
+    /// <summary>
+    /// The largest packet the embedded broker takes; a client sending a bigger one is
+    /// disconnected (MQTT 5 clients are told the limit in CONNACK). Payloads up to this size but
+    /// over <c>Ingest:MaxPayloadBytes</c> are dead-lettered as too large instead.
+    /// </summary>
+    public int MaxPacketBytes { get; set; } = 64 * 1024;
+
     public bool HasCredentials => !string.IsNullOrWhiteSpace(CredentialsPath);
 
     public bool AnonymousAllowed => AllowAnonymous ?? !HasCredentials;

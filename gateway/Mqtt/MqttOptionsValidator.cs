@@ -42,6 +42,10 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         {
             errors.Add("Mqtt:AllowAnonymous=false needs Mqtt:CredentialsPath: without credentials no device could connect.");
         }
+        if (options.MaxPacketBytes is < 1024 or > 268_435_460)
+        {
+            errors.Add($"Mqtt:MaxPacketBytes must be 1024 to 268435460 (MQTT's largest packet), not {options.MaxPacketBytes}.");
+        }
         if (options.MaxConnectionsPerDevice < 1)
         {
             errors.Add($"Mqtt:MaxConnectionsPerDevice must be at least 1, not {options.MaxConnectionsPerDevice}.");

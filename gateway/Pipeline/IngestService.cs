@@ -1,3 +1,4 @@
+using LightsOn.Gateway.Broker;
 using LightsOn.Gateway.Ingest;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Storage;
@@ -44,7 +45,7 @@ internal sealed class IngestService(
 
     private ShardWorker[] _workers = [];
     private Ingestor? _ingestor;
-    private EmbeddedBroker? _broker;
+    private MqttBroker? _broker;
     private ExternalBrokerClient? _client;
 
     public IReadOnlyList<ShardWorker> Workers => _workers;
@@ -82,7 +83,7 @@ internal sealed class IngestService(
         if (mqtt.IsEmbedded)
         {
             var access = DeviceAccess.Create(mqtt, registry.Registry, deviceAccess, loggers.CreateLogger<DeviceAccess>());
-            _broker = new EmbeddedBroker(mqtt, ingestor.OnEmbeddedPublishAsync, access);
+            _broker = new MqttBroker(mqtt, ingestor, counters, access, loggers.CreateLogger<MqttBroker>());
             publisher = _broker;
         }
         else

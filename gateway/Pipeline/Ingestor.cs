@@ -2,7 +2,6 @@ using System.Buffers;
 using LightsOn.Gateway.Ingest;
 using LightsOn.Gateway.Mqtt;
 using MQTTnet;
-using MQTTnet.Server;
 
 namespace LightsOn.Gateway.Pipeline;
 
@@ -42,40 +41,33 @@ internal sealed class Ingestor(
     /// </summary>
     public void StopAccepting() => _stopping = true;
 
-    /// <summary>Embedded broker: the PUBACK goes out when this returns, so it returns only once the message is durable.</summary>
-    public async Task OnEmbeddedPublishAsync(InterceptingPublishEventArgs args)
+    /// <summary>
+    /// Embedded broker: decodes the message on the connection's thread. An accepted message comes
+    /// back as <paramref name="work"/> for <paramref name="shard"/>, which settles it through
+    /// <paramref name="settlement"/> (null for QoS 0); a refused or rate-limited one is counted,
+    /// logged, dead-lettered and settled here. The connection enqueues the work itself, so it can
+    /// wait for room in the shard's queue without an allocation in the common case.
+    /// </summary>
+    public Admission Admit(ReadOnlySpan<char> topic, in ReadOnlySequence<byte> payload, IMessageSettlement? settlement,
+        out ShardWorker? shard, out ShardWork work)
     {
-        // Device telemetry ends here: it is not routed to other subscribers.
-        args.ProcessPublish = false;
+        shard = null;
+        work = default;
         if (_stopping)
         {
-            args.CloseConnection = true;
-            return;
+            return Admission.Stopping;
         }
-        var message = args.ApplicationMessage;
-        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs, out bool deadLetter))
+        if (!TryDecode(topic, payload, out var decoded, out var rejection, out long receivedAtMs, out bool deadLetter, out string? topicText))
         {
-            // Returning acknowledges it (QoS 1): refused or over the rate, it has been handled.
             if (deadLetter)
             {
-                await DeadLetterAsync(message.Topic, message.Payload, rejection, receivedAtMs, args.CancellationToken).ConfigureAwait(false);
+                _ = DeadLetterAsync(topicText!, payload, rejection, receivedAtMs, CancellationToken.None);
             }
-            return;
+            return Admission.Settled;
         }
-        var waiter = PublishWaiter.For(args.SessionItems);
-        try
-        {
-            var pending = waiter.Arm();
-            await shards[decoded.Shard].EnqueueAsync(ShardWork.Message(decoded.Point, decoded.Event, waiter), args.CancellationToken).ConfigureAwait(false);
-            var durable = await pending.ConfigureAwait(false);
-            await durable.ConfigureAwait(false);
-        }
-        catch (Exception) when (!args.CancellationToken.IsCancellationRequested)
-        {
-            // Not durable: no PUBACK. Closing the connection makes the device send it again.
-            counters.CountNotDurable();
-            args.CloseConnection = true;
-        }
+        shard = shards[decoded.Shard];
+        work = ShardWork.Message(decoded.Point, decoded.Event, settlement);
+        return Admission.Accepted;
     }
 
     /// <summary>External broker: queue and return at once; the acknowledgement follows when the batch is durable.</summary>
@@ -86,7 +78,7 @@ internal sealed class Ingestor(
             return;
         }
         var message = args.ApplicationMessage;
-        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs, out bool deadLetter))
+        if (!TryDecode(message.Topic, message.Payload, out var decoded, out var rejection, out long receivedAtMs, out bool deadLetter, out _))
         {
             if (deadLetter)
             {
@@ -99,17 +91,23 @@ internal sealed class Ingestor(
             .ConfigureAwait(false);
     }
 
-    /// <returns>True for a message to handle; false for one refused or over its device's rate, with <paramref name="deadLetter"/> saying whether it goes to the dead letters.</returns>
-    private bool TryDecode(string topic, in ReadOnlySequence<byte> payload, out DecodedMessage decoded, out Rejection rejection, out long receivedAtMs,
-        out bool deadLetter)
+    /// <returns>
+    /// True for a message to handle; false for one refused or over its device's rate, with
+    /// <paramref name="deadLetter"/> saying whether it goes to the dead letters, and then the
+    /// topic as a string in <paramref name="topicText"/> (only a refused message needs one).
+    /// </returns>
+    private bool TryDecode(ReadOnlySpan<char> topic, in ReadOnlySequence<byte> payload, out DecodedMessage decoded, out Rejection rejection, out long receivedAtMs,
+        out bool deadLetter, out string? topicText)
     {
+        topicText = null;
         counters.MessageIn();
         // Device times are read on the rules' clock, the demo clock included (design.md).
         receivedAtMs = clock.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!decoder.TryDecode(topic, payload, receivedAtMs, out decoded, out rejection))
         {
             counters.Rejected(rejection.Reason);
-            rejectionLog.Report(topic, rejection);
+            topicText = topic.ToString();
+            rejectionLog.Report(topicText, rejection);
             deadLetter = true;
             return false;
         }
@@ -124,6 +122,10 @@ internal sealed class Ingestor(
         }
         counters.Rejected(RejectReason.RateLimited);
         deadLetter = verdict == RateVerdict.DroppedAndReport;
+        if (deadLetter)
+        {
+            topicText = topic.ToString();
+        }
         var household = decoded.Point.Household;
         int device = decoded.Point.Device;
         rejection = new Rejection(RejectReason.RateLimited, _rateLimitedDetail, household, device);
