@@ -80,6 +80,7 @@ internal static class GatewayHost
         app.UseConsole();
         app.UseAccessControl();
         app.MapGatewayEndpoints();
+        StartupMemoryTrim.Register(app);
         return app;
     }
 

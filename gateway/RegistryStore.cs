@@ -16,7 +16,8 @@ internal sealed class RegistryStore(IOptions<RegistryOptions> options, ILogger<R
     public Task StartAsync(CancellationToken cancellationToken)
     {
         string path = options.Value.ResolvedPath;
-        var registry = RegistryLoader.Parse(File.ReadAllBytes(path), path);
+        // Residents and contacts are checked but not kept: nothing in the gateway reads them.
+        var registry = RegistryLoader.Parse(File.ReadAllBytes(path), path, keepPersonalData: false);
         int devices = 0;
         foreach (var household in registry.Households)
         {

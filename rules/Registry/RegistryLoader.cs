@@ -23,31 +23,26 @@ public static partial class RegistryLoader
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex IdPattern();
 
-    public static Registry Parse(ReadOnlySpan<byte> utf8Json, string source)
-    {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            document = JsonDocument.ParseValue(ref reader);
-            // Anything but whitespace after the registry object (two files pasted together, a
-            // bad merge) makes this read throw, so the file is refused rather than half used.
-            reader.Read();
-        }
-        catch (JsonException e)
-        {
-            throw new RegistryException(source, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}", "not valid JSON");
-        }
-        using (document)
-        {
-            return new Reader(source).Read(document.RootElement);
-        }
-    }
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <param name="keepPersonalData">
+    /// False to check residents and contacts but not keep them (<see cref="Household.Residents"/>
+    /// and <see cref="Household.Contacts"/> are then empty): the gateway uses neither, and
+    /// personal data it does not hold cannot leak from it, nor cost memory for a million households.
+    /// </param>
+    public static Registry Parse(ReadOnlySpan<byte> utf8Json, string source, bool keepPersonalData = true) =>
+        new Reader(source, keepPersonalData).Read(utf8Json);
 
     public static Registry Parse(string json, string source) =>
         Parse(System.Text.Encoding.UTF8.GetBytes(json), source);
 
-    private sealed class Reader(string source)
+    /// <remarks>
+    /// Reads in two passes over the text instead of one document of it all: the first checks the
+    /// JSON and takes the small top-level parts (time zone, communities), the second takes one
+    /// household at a time. A document of a million households would hold several times the
+    /// file's size in memory while it is read.
+    /// </remarks>
+    private sealed class Reader(string source, bool keepPersonalData)
     {
         private readonly Dictionary<string, HouseholdPolicy> _policies = new(StringComparer.Ordinal);
         private readonly Dictionary<string, TimeZoneInfo> _zones = new(StringComparer.Ordinal);
@@ -57,43 +52,122 @@ public static partial class RegistryLoader
         private readonly Dictionary<(string, DeviceKind), Device> _devices = new();
         private readonly Dictionary<string, string[]> _flagSets = new(StringComparer.Ordinal);
 
-        public Registry Read(JsonElement root)
+        public Registry Read(ReadOnlySpan<byte> json)
         {
-            Expect(root, JsonValueKind.Object, "$");
-            string defaultZone = OptionalString(root, "defaultTimezone", "$") ?? PolicyDefaults.TimeZoneId;
-            ResolveZone(defaultZone, "$.defaultTimezone");
-
-            var communitiesJson = Required(root, "communities", JsonValueKind.Array, "$");
-            var communities = new List<Community>();
-            var communityIds = new Dictionary<string, string>(StringComparer.Ordinal);
-            int i = 0;
-            foreach (var c in communitiesJson.EnumerateArray())
+            var (defaultZone, communities, communityIds) = ReadTopLevel(json);
+            var reader = new Utf8JsonReader(json, ReaderOptions);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string path = $"$.communities[{i++}]";
-                Expect(c, JsonValueKind.Object, path);
-                string id = Id(c, "id", path);
-                if (!communityIds.TryAdd(id, id))
+                if (!reader.ValueTextEquals("households"u8))
                 {
-                    Fail($"{path}.id", $"community '{id}' is listed twice");
+                    reader.Read();
+                    reader.Skip();
+                    continue;
                 }
-                communities.Add(new Community(id, OptionalString(c, "name", path)));
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    using var value = JsonDocument.ParseValue(ref reader);
+                    Expect(value.RootElement, JsonValueKind.Array, "$.households");
+                }
+                var households = new List<Household>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    string path = $"$.households[{households.Count}]";
+                    using var element = JsonDocument.ParseValue(ref reader);
+                    var household = ReadHousehold(element.RootElement, path, communityIds, defaultZone);
+                    if (!seen.Add(household.Id))
+                    {
+                        Fail($"{path}.id", $"household '{household.Id}' is listed twice");
+                    }
+                    households.Add(household);
+                }
+                households.TrimExcess();
+                return new Registry(communities, households);
             }
+            return Fail<Registry>("$.households", "is required");
+        }
 
-            var householdsJson = Required(root, "households", JsonValueKind.Array, "$");
-            var households = new List<Household>(householdsJson.GetArrayLength());
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            i = 0;
-            foreach (var h in householdsJson.EnumerateArray())
+        /// <summary>First pass: the whole text must be one JSON object; reads all of it but the households.</summary>
+        private (string DefaultZone, List<Community> Communities, Dictionary<string, string> Ids) ReadTopLevel(ReadOnlySpan<byte> json)
+        {
+            JsonDocument? zoneJson = null;
+            JsonDocument? communitiesJson = null;
+            try
             {
-                string path = $"$.households[{i++}]";
-                var household = ReadHousehold(h, path, communityIds, defaultZone);
-                if (!seen.Add(household.Id))
+                var reader = new Utf8JsonReader(json, ReaderOptions);
+                try
                 {
-                    Fail($"{path}.id", $"household '{household.Id}' is listed twice");
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        using var root = JsonDocument.ParseValue(ref reader);
+                        Expect(root.RootElement, JsonValueKind.Object, "$");
+                    }
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("defaultTimezone"u8))
+                        {
+                            reader.Read();
+                            zoneJson = JsonDocument.ParseValue(ref reader);
+                        }
+                        else if (reader.ValueTextEquals("communities"u8))
+                        {
+                            reader.Read();
+                            communitiesJson = JsonDocument.ParseValue(ref reader);
+                        }
+                        else
+                        {
+                            // The households too: skipping still checks every byte of them is JSON.
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                    // Anything but whitespace after the registry object (two files pasted together, a
+                    // bad merge) makes this read throw, so the file is refused rather than half used.
+                    reader.Read();
                 }
-                households.Add(household);
+                catch (JsonException e)
+                {
+                    throw new RegistryException(source, $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}", "not valid JSON");
+                }
+
+                string defaultZone = PolicyDefaults.TimeZoneId;
+                if (zoneJson is not null && zoneJson.RootElement.ValueKind != JsonValueKind.Null)
+                {
+                    Expect(zoneJson.RootElement, JsonValueKind.String, "$.defaultTimezone");
+                    defaultZone = zoneJson.RootElement.GetString()!;
+                }
+                ResolveZone(defaultZone, "$.defaultTimezone");
+
+                if (communitiesJson is null)
+                {
+                    Fail("$.communities", "is required");
+                }
+                Expect(communitiesJson.RootElement, JsonValueKind.Array, "$.communities");
+                var communities = new List<Community>();
+                var communityIds = new Dictionary<string, string>(StringComparer.Ordinal);
+                int i = 0;
+                foreach (var c in communitiesJson.RootElement.EnumerateArray())
+                {
+                    string path = $"$.communities[{i++}]";
+                    Expect(c, JsonValueKind.Object, path);
+                    string id = Id(c, "id", path);
+                    if (!communityIds.TryAdd(id, id))
+                    {
+                        Fail($"{path}.id", $"community '{id}' is listed twice");
+                    }
+                    communities.Add(new Community(id, OptionalString(c, "name", path)));
+                }
+                return (defaultZone, communities, communityIds);
             }
-            return new Registry(communities, households);
+            finally
+            {
+                zoneJson?.Dispose();
+                communitiesJson?.Dispose();
+            }
         }
 
         private Household ReadHousehold(JsonElement h, string path, Dictionary<string, string> communities, string defaultZone)
@@ -144,8 +218,8 @@ public static partial class RegistryLoader
                 Grid = grid,
                 Risk = risk,
                 Flags = InternFlags(flags),
-                Residents = ReadResidents(h, path) is { Count: > 0 } residents ? residents.ToArray() : [],
-                Contacts = ReadContacts(h, path) is { Count: > 0 } contacts ? contacts.ToArray() : [],
+                Residents = ReadResidents(h, path) is { Count: > 0 } residents && keepPersonalData ? residents.ToArray() : [],
+                Contacts = ReadContacts(h, path) is { Count: > 0 } contacts && keepPersonalData ? contacts.ToArray() : [],
                 Devices = devices,
                 Overrides = overrides,
                 Policy = policy,

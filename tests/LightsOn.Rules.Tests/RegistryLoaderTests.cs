@@ -274,6 +274,31 @@ public sealed class RegistryLoaderTests
         AssertRefused(Refused(TestRegistry.Of(household)), path, reason);
     }
 
+    [Fact]
+    public void Without_personal_data_residents_and_contacts_are_checked_but_not_kept()
+    {
+        string json = WithHousehold("""
+            "residents":[{"id":"r1","age":84}],"contacts":[{"level":"family","name":"n","phone":"p"}]
+            """);
+        var h = Assert.Single(RegistryLoader.Parse(Encoding.UTF8.GetBytes(json), Source, keepPersonalData: false).Households);
+        Assert.Empty(h.Residents);
+        Assert.Empty(h.Contacts);
+
+        string badContact = WithHousehold("""
+            "contacts":[{"level":"neighbour","name":"n"}]
+            """);
+        var e = Assert.Throws<RegistryException>(() => RegistryLoader.Parse(Encoding.UTF8.GetBytes(badContact), Source, keepPersonalData: false));
+        AssertRefused(e, "$.households[0].contacts[0].level", "is not a level");
+    }
+
+    [Theory]
+    [InlineData("""{"communities":[],"households":[]} {}""", "line 1, byte 36", "not valid JSON")]
+    [InlineData("""{"communities":[],"households":[{"id":"h1",}""", "line 1, byte 45", "not valid JSON")]
+    public void Text_that_is_not_one_JSON_object_is_refused_with_where(string json, string path, string reason)
+    {
+        AssertRefused(Refused(json), path, reason);
+    }
+
     [Theory]
     [InlineData("[]", "$", "must be an object, not an array")]
     [InlineData("""{"households":[]}""", "$.communities", "is required")]
