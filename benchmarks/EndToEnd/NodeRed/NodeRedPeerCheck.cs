@@ -28,7 +28,7 @@ internal static class NodeRedPeerCheck
     /// <param name="args">
     /// <c>--rate R</c> messages/s (default 1000), <c>--duration S</c> seconds of publishing
     /// (default 20), <c>--connections C</c> publishing clients (default 8), <c>--batch</c> for the
-    /// join + influxdb batch wiring.
+    /// join + influxdb batch wiring, <c>--keep</c> to keep the folder with the logs.
     /// </param>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -36,6 +36,7 @@ internal static class NodeRedPeerCheck
         int duration = IntArg(args, "--duration", 20);
         int connections = IntArg(args, "--connections", 8);
         bool batch = args.Contains("--batch");
+        bool keep = args.Contains("--keep");
         long total = (long)rate * duration;
 
         using var stop = new CancellationTokenSource();
@@ -96,15 +97,20 @@ internal static class NodeRedPeerCheck
             }
 
             long lost = sent - stored;
-            double PerMessage(int i) => (after[i] - before[i]) * 1e6 / Math.Max(1, stored);
+            double PerMessage(int i) => (after[i] - before[i]) * 1e6 / Math.Max(1, sent);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sent     {sent} in {publishSeconds:F1} s ({sent / publishSeconds:F0} msg/s)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"stored   {stored}, last at {storedAt:F1} s ({stored / Math.Max(storedAt, 1e-9):F0} points/s); lost {lost} ({100.0 * lost / Math.Max(1, sent):F2} %)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"cpu      node-red {after[0] - before[0]:F2} s = {PerMessage(0):F1} µs/msg; mosquitto {after[1] - before[1]:F2} s = {PerMessage(1):F1} µs/msg; influxd {after[2] - before[2]:F2} s = {PerMessage(2):F1} µs/msg"));
+            var errors = Errors(Path.Combine(userDir, NodeRedPeer.LogFileName));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"node-red peak RSS {peakRss / (1024.0 * 1024):F0} MiB; {CountErrors(Path.Combine(userDir, NodeRedPeer.LogFileName))} error lines in its log"));
+                $"node-red peak RSS {peakRss / (1024.0 * 1024):F0} MiB; {errors.Sum(e => e.Count)} error lines in its log"));
+            foreach (var (error, count) in errors.Take(3))
+            {
+                Console.WriteLine($"  {count} × {error}");
+            }
             return lost == 0 ? 0 : 1;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -115,7 +121,14 @@ internal static class NodeRedPeerCheck
         finally
         {
             Console.CancelKeyPress -= onCancel;
-            Directory.Delete(folder, recursive: true);
+            if (keep)
+            {
+                Console.WriteLine($"// kept {folder}");
+            }
+            else
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
@@ -160,19 +173,22 @@ internal static class NodeRedPeerCheck
 
     private static double[] Cpu(params int[] pids) => [.. pids.Select(ProcessCpu.Seconds)];
 
-    private static int CountErrors(string log)
+    /// <summary>Node-RED's error lines without their time stamps, most frequent first.</summary>
+    private static List<(string Error, int Count)> Errors(string log)
     {
         using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
-        int errors = 0;
+        var errors = new Dictionary<string, int>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
-            if (line.Contains("[error]", StringComparison.Ordinal))
+            int at = line.IndexOf("[error]", StringComparison.Ordinal);
+            if (at >= 0)
             {
-                errors++;
+                string error = line[at..];
+                errors[error] = errors.GetValueOrDefault(error) + 1;
             }
         }
-        return errors;
+        return [.. errors.OrderByDescending(e => e.Value).Select(e => (e.Key, e.Value))];
     }
 
     private static int IntArg(string[] args, string name, int fallback)

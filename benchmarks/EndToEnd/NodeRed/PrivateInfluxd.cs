@@ -11,10 +11,14 @@ internal sealed class PrivateInfluxd : IDisposable
 {
     private readonly Process _process;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly StreamWriter _log;
+    private readonly Lock _logLock = new();
+    private bool _logClosed;
 
-    private PrivateInfluxd(Process process, int port)
+    private PrivateInfluxd(Process process, int port, string logPath)
     {
         _process = process;
+        _log = new StreamWriter(logPath) { AutoFlush = true };
         Url = new Uri($"http://127.0.0.1:{port}");
     }
 
@@ -63,11 +67,11 @@ internal sealed class PrivateInfluxd : IDisposable
         {
             throw new InvalidOperationException("influxd (InfluxDB 1.x) is not installed: `apt-get install influxdb`.", e);
         }
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var influxd = new PrivateInfluxd(process, port, Path.Combine(folder, "influxd.log"));
+        process.OutputDataReceived += (_, e) => influxd.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => influxd.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var influxd = new PrivateInfluxd(process, port);
         var started = Stopwatch.StartNew();
         while (true)
         {
@@ -118,8 +122,25 @@ internal sealed class PrivateInfluxd : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
         }
+        // Returns once the redirected output is drained into the log.
+        _process.WaitForExit();
         _process.Dispose();
+        lock (_logLock)
+        {
+            _logClosed = true;
+            _log.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        lock (_logLock)
+        {
+            if (line is not null && !_logClosed)
+            {
+                _log.WriteLine(line);
+            }
+        }
     }
 }
