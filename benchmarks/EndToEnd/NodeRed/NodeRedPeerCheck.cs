@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -40,13 +41,14 @@ internal static class NodeRedPeerCheck
         long total = (long)rate * duration;
 
         using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // Ctrl+C and SIGTERM end the run through the finally blocks, which stop every process it started.
+        void Stop(PosixSignalContext context)
         {
-            // Finish through the finally blocks, which stop every process this run started.
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         var ct = stop.Token;
         string folder = Directory.CreateTempSubdirectory("lightson-node-red-peer-").FullName;
         try
@@ -120,7 +122,6 @@ internal static class NodeRedPeerCheck
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
             if (keep)
             {
                 Console.WriteLine($"// kept {folder}");
