@@ -1,5 +1,15 @@
 using LightsOn.Gateway;
 
+// Socket completions run on the socket engine's own thread instead of being handed to the thread
+// pool: the embedded broker's read loops do a few microseconds of work per read and never block,
+// and the hand-off (a thread wake-up per socket event) cost more CPU than that work. Read once,
+// when the first socket is made; an operator's own setting wins (docs/mqtt.md).
+const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
+}
+
 WebApplication? app = null;
 try
 {

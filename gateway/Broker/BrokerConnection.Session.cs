@@ -9,7 +9,7 @@ internal sealed partial class BrokerConnection
     private const ushort ReceiveMaximum = 4096;
 
     /// <returns>False when the CONNECT was refused (the CONNACK says why) and the connection is to end.</returns>
-    private bool OnConnect(byte header, in ReadOnlySequence<byte> body)
+    private async ValueTask<bool> OnConnectAsync(byte header, ReadOnlySequence<byte> body)
     {
         var connect = ConnectPacket.Parse(header, body, out bool supported);
         if (!supported)
@@ -40,7 +40,13 @@ internal sealed partial class BrokerConnection
         string? reasonString = null;
         if (_broker.Access is { } access)
         {
-            code = access.Authenticate(clientId, connect.UserName, connect.Password, out reasonString);
+            // Off this thread: checking a secret is PBKDF2, tens of milliseconds on purpose, and
+            // the read loop may be running on the socket engine's thread, which serves every socket.
+            (code, reasonString) = await Task.Run(() =>
+            {
+                var result = access.Authenticate(clientId, connect.UserName, connect.Password, out string? reason);
+                return (result, reason);
+            }).ConfigureAwait(false);
         }
         if (code != MqttReasonCode.Success)
         {

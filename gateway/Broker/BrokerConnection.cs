@@ -167,7 +167,14 @@ internal sealed partial class BrokerConnection
                 {
                     LastReceived = Environment.TickCount64;
                     var type = (MqttPacketType)(header >> 4);
-                    if (type == MqttPacketType.Publish && IsConnected)
+                    if (!IsConnected && type == MqttPacketType.Connect)
+                    {
+                        if (!await OnConnectAsync(header, body).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+                    }
+                    else if (type == MqttPacketType.Publish && IsConnected)
                     {
                         var enqueued = OnPublish(header, body, ref batch);
                         if (!enqueued.IsCompletedSuccessfully)
@@ -204,12 +211,8 @@ internal sealed partial class BrokerConnection
     {
         if (!IsConnected)
         {
-            if (type != MqttPacketType.Connect)
-            {
-                // [MQTT-3.1.0-1]: the first packet must be CONNECT.
-                throw new MqttProtocolException($"{type} before CONNECT");
-            }
-            return OnConnect(header, body);
+            // [MQTT-3.1.0-1]: the first packet must be CONNECT.
+            throw new MqttProtocolException($"{type} before CONNECT");
         }
         switch (type)
         {
