@@ -7,22 +7,29 @@ namespace LightsOn.Gateway.Mqtt;
 
 /// <summary>
 /// Who may connect to the embedded broker and what they may do there, when device credentials
-/// are configured (docs/security.md). A device connects with user name
-/// <c>{household}/{device}</c> and its secret, publishes only on its own
+/// or device certificates are configured (docs/security.md). A device connects with user name
+/// <c>{household}/{device}</c> and its secret, or with a certificate naming it (see
+/// <c>DeviceAccess.Certificates.cs</c>), publishes only on its own
 /// <c>{root}/{community}/{household}/{kind}/{device}</c> topics, subscribes to nothing, and holds at
 /// most <c>Mqtt:MaxConnectionsPerDevice</c> connections. Refusals are counted and logged by
 /// household and device id, at most once per device per minute.
 /// </summary>
 /// <remarks>
-/// The secret is checked once, at CONNECT (PBKDF2 is slow on purpose). MQTTnet then hands every
-/// PUBLISH of that connection the user name it was accepted with, so a publish is checked by a
-/// dictionary lookup and a prefix compare, not by hashing again.
+/// The device is established once, at CONNECT (PBKDF2 is slow on purpose), and kept in the
+/// session's items, which MQTTnet hands to every PUBLISH of that connection: a publish is
+/// checked by one lookup and a prefix compare, not by hashing again.
 /// </remarks>
-internal sealed class DeviceAccess
+internal sealed partial class DeviceAccess
 {
     private const string UnknownUser = "(unknown)";
 
+    // The session item holding the device a connection was accepted as. A connection taken over
+    // with a kept session (clean session off) carries the old session's items; only the same
+    // device can take a client id over (see Hold), so they name the same device.
+    private static readonly object SessionDevice = new();
+
     private readonly IReadOnlyDictionary<string, DeviceIdentity> _devices;
+    private readonly DeviceCertificatePolicy? _certificates;
     private readonly bool _allowAnonymous;
     private readonly int _maxConnections;
     private readonly DeviceAccessCounters _counters;
@@ -37,10 +44,12 @@ internal sealed class DeviceAccess
     private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _connections = new(StringComparer.Ordinal);
 
+    /// <param name="certificates">Device certificates, when the TLS listener accepts them; null otherwise.</param>
     public DeviceAccess(IReadOnlyDictionary<string, DeviceIdentity> devices, bool allowAnonymous, int maxConnectionsPerDevice,
-        DeviceAccessCounters counters, ILogger logger, TimeProvider time)
+        DeviceAccessCounters counters, ILogger logger, TimeProvider time, DeviceCertificatePolicy? certificates = null)
     {
         _devices = devices;
+        _certificates = certificates;
         _allowAnonymous = allowAnonymous;
         _maxConnections = maxConnectionsPerDevice;
         _counters = counters;
@@ -49,26 +58,49 @@ internal sealed class DeviceAccess
     }
 
     /// <summary>
-    /// The access rules for <paramref name="options"/>, or null when no credentials file is
-    /// configured: then any client may connect and publish (logged as a warning at start).
+    /// The access rules for <paramref name="options"/>, or null when devices have no way to
+    /// authenticate (no credentials file, no device certificates): then any client may connect
+    /// and publish (logged as a warning at start).
     /// </summary>
-    public static DeviceAccess? Create(MqttOptions options, Registry registry, DeviceAccessCounters counters, ILogger logger)
+    /// <param name="clientAuthorities">The CAs of device certificates, when the TLS listener accepts them.</param>
+    public static DeviceAccess? Create(MqttOptions options, Registry registry, DeviceAccessCounters counters, ILogger logger,
+        System.Security.Cryptography.X509Certificates.X509Certificate2Collection? clientAuthorities = null)
     {
-        if (!options.HasCredentials)
+        if (!options.HasDeviceAuthentication)
         {
             logger.DevicesAnonymous();
             return null;
         }
-        var devices = DeviceCredentials.Load(options.CredentialsPath!, registry, options.Root, out int unregistered);
-        logger.DeviceCredentialsLoaded(options.CredentialsPath!, devices.Count, unregistered, options.AnonymousAllowed ? "allowed" : "refused");
+        IReadOnlyDictionary<string, DeviceIdentity> devices = new Dictionary<string, DeviceIdentity>();
+        if (options.HasCredentials)
+        {
+            devices = DeviceCredentials.Load(options.CredentialsPath!, registry, options.Root, out int unregistered);
+            logger.DeviceCredentialsLoaded(options.CredentialsPath!, devices.Count, unregistered, options.AnonymousAllowed ? "allowed" : "refused");
+        }
+        DeviceCertificatePolicy? certificates = null;
+        if (options.Tls.ClientCertificatesAccepted)
+        {
+            ArgumentNullException.ThrowIfNull(clientAuthorities);
+            certificates = new DeviceCertificatePolicy(clientAuthorities, options.Tls.ClientCertificateMode, registry, options.Root, TimeProvider.System);
+            logger.DeviceCertificatesAccepted(clientAuthorities.Count, options.Tls.ClientCaPath!);
+        }
         // Log lines are limited on real time: the limit is about log volume, not the rules.
-        return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System);
+        return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System, certificates);
     }
 
     public Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
         if (args.ReasonCode != MqttConnectReasonCode.Success)
         {
+            return Task.CompletedTask;
+        }
+        // Only a certificate the TLS handshake checked (ValidateCertificate) gets here with one.
+        if (_certificates is not null && args.ClientCertificate is { } certificate)
+        {
+            if (DeviceByCertificate(args, certificate) is { } named)
+            {
+                Accept(args, named);
+            }
             return Task.CompletedTask;
         }
         string? userName = args.UserName;
@@ -87,23 +119,39 @@ internal sealed class DeviceAccess
             Refuse(args, ConnectRefusal.UnknownDevice, MqttConnectReasonCode.BadUserNameOrPassword, UnknownUser);
             return Task.CompletedTask;
         }
-        if (!DeviceCredentialHash.Verify(secret, device.Hash))
+        if (!DeviceCredentialHash.Verify(secret, device.Hash!))
         {
             Refuse(args, ConnectRefusal.WrongSecret, MqttConnectReasonCode.BadUserNameOrPassword, userName);
             return Task.CompletedTask;
         }
+        Accept(args, device);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Holds the client id for the device, within its connection limit, and marks the session as the device's.</summary>
+    private void Accept(ValidatingConnectionEventArgs args, DeviceIdentity device)
+    {
         if (string.IsNullOrEmpty(args.ClientId))
         {
             // MQTTnet refuses an empty client id itself (none is assigned here); nothing to hold.
-            return Task.CompletedTask;
+            return;
         }
-        var refusal = Hold(args.ClientId, userName);
+        var refusal = Hold(args.ClientId, device.UserName);
         if (refusal is { } reason)
         {
-            Refuse(args, reason, reason == ConnectRefusal.ClientIdTaken ? MqttConnectReasonCode.ClientIdentifierNotValid : MqttConnectReasonCode.NotAuthorized, userName);
+            Refuse(args, reason, reason == ConnectRefusal.ClientIdTaken ? MqttConnectReasonCode.ClientIdentifierNotValid : MqttConnectReasonCode.NotAuthorized, device.UserName);
+            return;
         }
-        return Task.CompletedTask;
+        args.SessionItems[SessionDevice] = device;
     }
+
+    /// <summary>
+    /// The device a connection was accepted as: from its session, else (a session kept from an
+    /// earlier connection) by its user name; null for an anonymous client.
+    /// </summary>
+    private DeviceIdentity? DeviceOf(System.Collections.IDictionary? sessionItems, string? userName) =>
+        sessionItems?[SessionDevice] as DeviceIdentity
+        ?? (string.IsNullOrEmpty(userName) ? null : _devices.GetValueOrDefault(userName));
 
     /// <summary>
     /// True when the message may go on to ingestion. A refused QoS 1 message is answered with a
@@ -112,7 +160,7 @@ internal sealed class DeviceAccess
     /// </summary>
     public bool MayPublish(InterceptingPublishEventArgs args)
     {
-        if (string.IsNullOrEmpty(args.UserName) || !_devices.TryGetValue(args.UserName, out var device))
+        if (DeviceOf(args.SessionItems, args.UserName) is not { } device)
         {
             // Only an anonymous client gets here (a named one was refused at CONNECT unless known),
             // and only when anonymous clients are allowed.
@@ -137,14 +185,15 @@ internal sealed class DeviceAccess
     /// <summary>Devices subscribe to nothing: they have no topic to receive on.</summary>
     public Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
     {
-        if (string.IsNullOrEmpty(args.UserName) && _allowAnonymous)
+        var device = DeviceOf(args.SessionItems, args.UserName);
+        if (device is null && string.IsNullOrEmpty(args.UserName) && _allowAnonymous)
         {
             return Task.CompletedTask;
         }
         args.ProcessSubscription = false;
         args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
         _counters.CountSubscribeRefused();
-        string userName = KnownOrUnknown(args.UserName);
+        string userName = device?.UserName ?? KnownOrUnknown(args.UserName);
         if (_logger.IsEnabled(LogLevel.Warning) && _logLimit.ShouldLog("subscribe:" + userName, out long suppressed))
         {
             _logger.DeviceSubscribeRefused(userName, suppressed);
@@ -154,14 +203,16 @@ internal sealed class DeviceAccess
 
     public Task ClientDisconnectedAsync(ClientDisconnectedEventArgs args)
     {
-        // A connection taken over raises no disconnect (MQTTnet); its successor holds the client id.
-        if (string.IsNullOrEmpty(args.UserName) || string.IsNullOrEmpty(args.ClientId))
+        // A connection taken over is reported with the takeover's type; its successor, of the
+        // same device, holds the client id on, so nothing is released.
+        if (args.DisconnectType == MqttClientDisconnectType.Takeover || string.IsNullOrEmpty(args.ClientId)
+            || DeviceOf(args.SessionItems, args.UserName) is not { } device)
         {
             return Task.CompletedTask;
         }
         lock (_lock)
         {
-            if (_owners.TryGetValue(args.ClientId, out string? owner) && owner == args.UserName)
+            if (_owners.TryGetValue(args.ClientId, out string? owner) && owner == device.UserName)
             {
                 _owners.Remove(args.ClientId);
                 if (--_connections[owner] == 0)

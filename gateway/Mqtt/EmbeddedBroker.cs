@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using LightsOn.Rules;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -12,23 +14,50 @@ namespace LightsOn.Gateway.Mqtt;
 /// time per connection, so a message is acknowledged only once it is durable, with no
 /// internal subscriber in between.
 /// </summary>
+/// <remarks>
+/// Two listeners, both on <c>Mqtt:BindAddress</c>: plain MQTT on <c>Mqtt:Port</c> (0: none) and,
+/// with <c>Mqtt:Tls:CertificatePath</c>, MQTT over TLS on <c>Mqtt:Tls:Port</c>. Device access
+/// rules are the same on both; device certificates are asked for on the TLS one only.
+/// </remarks>
 internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
 {
     /// <summary>The client id the gateway's own publications carry, so interception lets them through.</summary>
     public const string GatewayClientId = "lightson-gateway";
 
+    private static readonly TimeSpan CertificateRenewalWarning = TimeSpan.FromDays(30);
+
     private readonly MqttServer _server;
+    private readonly BrokerCertificates? _tls;
 
     /// <param name="access">Device credentials and topic rules; null lets any client connect and publish.</param>
-    public EmbeddedBroker(MqttOptions options, Func<InterceptingPublishEventArgs, Task> ingest, DeviceAccess? access = null)
+    /// <param name="tls">The TLS listener's certificates (<see cref="BrokerCertificates.Load"/>), owned from here on; null: no TLS listener.</param>
+    public EmbeddedBroker(MqttOptions options, Func<InterceptingPublishEventArgs, Task> ingest, DeviceAccess? access = null, BrokerCertificates? tls = null)
     {
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.BindAddress))
-            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
-            .WithDefaultEndpointPort(options.Port)
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        var address = IPAddress.Parse(options.BindAddress);
+        var builder = new MqttServerOptionsBuilder();
+        if (options.PlainListenerEnabled)
+        {
+            builder.WithDefaultEndpoint()
+                .WithDefaultEndpointBoundIPAddress(address)
+                .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+                .WithDefaultEndpointPort(options.Port);
+        }
+        if (tls is not null)
+        {
+            _tls = tls;
+            builder.WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(address)
+                .WithEncryptedEndpointBoundIPV6Address(IPAddress.None)
+                .WithEncryptedEndpointPort(options.Tls.Port)
+                .WithEncryptionCertificate(tls.Server);
+            if (access?.AcceptsCertificates == true)
+            {
+                // Asks every client for a certificate; the check lets one without through unless
+                // certificates are required, so devices with secrets can still connect.
+                builder.WithClientCertificate(access.ValidateCertificate);
+            }
+        }
+        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
         // The gateway's own client id marks its publications; no device may take it.
         _server.ValidatingConnectionAsync += args =>
         {
@@ -47,6 +76,30 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The broker <paramref name="options"/> describe: the TLS listener's certificates read
+    /// (a bad file fails here, naming its setting), device access over <paramref name="registry"/>.
+    /// </summary>
+    public static EmbeddedBroker Create(MqttOptions options, Func<InterceptingPublishEventArgs, Task> ingest, Registry registry,
+        DeviceAccessCounters counters, ILoggerFactory loggers)
+    {
+        var tls = options.Tls.IsEnabled ? BrokerCertificates.Load(options.Tls) : null;
+        try
+        {
+            var access = DeviceAccess.Create(options, registry, counters, loggers.CreateLogger<DeviceAccess>(), tls?.ClientAuthorities);
+            if (tls is not null)
+            {
+                LogTlsListener(loggers.CreateLogger<EmbeddedBroker>(), options, tls.Server, TimeProvider.System.GetUtcNow());
+            }
+            return new EmbeddedBroker(options, ingest, access, tls);
+        }
+        catch
+        {
+            tls?.Dispose();
+            throw;
+        }
+    }
+
     public bool IsStarted => _server.IsStarted;
 
     public Task StartAsync() => _server.StartAsync();
@@ -61,6 +114,23 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
         return _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = GatewayClientId }, cancellationToken);
     }
 
+    // A certificate near its end is said at every start, a month ahead: renewal takes a restart.
+    private static void LogTlsListener(ILogger logger, MqttOptions options, X509Certificate2 certificate, DateTimeOffset now)
+    {
+        var notBefore = certificate.NotBefore.ToUniversalTime();
+        var notAfter = certificate.NotAfter.ToUniversalTime();
+        logger.TlsListenerConfigured(options.BindAddress, options.Tls.Port, certificate.Subject, certificate.Thumbprint, notAfter,
+            options.Tls.ClientCertificateMode.ToString().ToLowerInvariant(), options.PlainListenerEnabled ? $"on port {options.Port}" : "off");
+        if (now.UtcDateTime < notBefore || now.UtcDateTime > notAfter)
+        {
+            logger.TlsCertificateNotValidNow(certificate.Subject, notBefore, notAfter);
+        }
+        else if (notAfter - now.UtcDateTime < CertificateRenewalWarning)
+        {
+            logger.TlsCertificateExpiresSoon(certificate.Subject, (int)(notAfter - now.UtcDateTime).TotalDays, notAfter);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_server.IsStarted)
@@ -68,5 +138,6 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
             await _server.StopAsync(new MqttServerStopOptionsBuilder().Build()).ConfigureAwait(false);
         }
         _server.Dispose();
+        _tls?.Dispose();
     }
 }

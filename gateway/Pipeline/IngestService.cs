@@ -81,8 +81,7 @@ internal sealed class IngestService(
         IMqttPublisher publisher;
         if (mqtt.IsEmbedded)
         {
-            var access = DeviceAccess.Create(mqtt, registry.Registry, deviceAccess, loggers.CreateLogger<DeviceAccess>());
-            _broker = new EmbeddedBroker(mqtt, ingestor.OnEmbeddedPublishAsync, access);
+            _broker = EmbeddedBroker.Create(mqtt, ingestor.OnEmbeddedPublishAsync, registry.Registry, deviceAccess, loggers);
             publisher = _broker;
         }
         else
