@@ -16,8 +16,8 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         }
         if (options.Port is < 0 or > 65535 || options.Port == 0 && !(embedded && options.Tls.IsEnabled))
         {
-            errors.Add(embedded
-                ? $"Mqtt:Port must be a TCP port (1 to 65535), not {options.Port}. (0 turns the plain listener off, for TLS only: it needs the TLS listener, Mqtt:Tls:CertificatePath.)"
+            errors.Add(embedded && options.Port == 0
+                ? "Mqtt:Port must be a TCP port (1 to 65535), not 0. (0 turns the plain listener off, for TLS only: it needs the TLS listener, Mqtt:Tls:CertificatePath.)"
                 : $"Mqtt:Port must be a TCP port (1 to 65535), not {options.Port}.");
         }
         if (embedded && !IPAddress.TryParse(options.BindAddress, out _))
