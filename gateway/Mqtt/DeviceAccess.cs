@@ -28,7 +28,8 @@ internal sealed partial class DeviceAccess
     // device can take a client id over (see Hold), so they name the same device.
     private static readonly object SessionDevice = new();
 
-    private readonly IReadOnlyDictionary<string, DeviceIdentity> _devices;
+    // Replaced whole when the credentials file is reloaded (ReplaceCredentials), under _lock.
+    private volatile IReadOnlyDictionary<string, DeviceIdentity> _devices;
     private readonly DeviceCertificatePolicy? _certificates;
     private readonly bool _allowAnonymous;
     private readonly int _maxConnections;
@@ -36,12 +37,13 @@ internal sealed partial class DeviceAccess
     private readonly ILogger _logger;
     private readonly RejectionLogLimiter _logLimit;
 
-    // Connected client ids and the device each belongs to, and each device's count of them.
+    // Connected client ids and the device each belongs to (as accepted: by which secret, or by a
+    // certificate), and each device's count of them.
     // A CONNECT with a client id its own device already holds is a session takeover [MQTT-3.1.4-2]
     // and does not count twice; one with a client id another device holds is refused, so no
     // device can push another off the broker by taking its client id.
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeviceIdentity> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _connections = new(StringComparer.Ordinal);
 
     /// <param name="certificates">Device certificates, when the TLS listener accepts them; null otherwise.</param>
@@ -86,6 +88,32 @@ internal sealed partial class DeviceAccess
         }
         // Log lines are limited on real time: the limit is about log volume, not the rules.
         return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System, certificates);
+    }
+
+    /// <summary>Devices in the credentials file in force.</summary>
+    public int CredentialCount => _devices.Count;
+
+    /// <summary>
+    /// Puts a reloaded credentials file in force. Returns the client ids of the connections
+    /// accepted by a secret whose entry is gone or changed (a new secret, another community):
+    /// they are to be closed, so a withdrawn or replaced secret keeps no connection open.
+    /// Connections by certificate are not the credentials file's and stay.
+    /// </summary>
+    public List<string> ReplaceCredentials(IReadOnlyDictionary<string, DeviceIdentity> devices)
+    {
+        var stale = new List<string>();
+        lock (_lock)
+        {
+            _devices = devices;
+            foreach (var (clientId, owner) in _owners)
+            {
+                if (owner.Hash is not null && (!devices.TryGetValue(owner.UserName, out var now) || now != owner))
+                {
+                    stale.Add(clientId);
+                }
+            }
+        }
+        return stale;
     }
 
     public Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
@@ -136,10 +164,16 @@ internal sealed partial class DeviceAccess
             // MQTTnet refuses an empty client id itself (none is assigned here); nothing to hold.
             return;
         }
-        var refusal = Hold(args.ClientId, device.UserName);
+        var refusal = Hold(args.ClientId, device);
         if (refusal is { } reason)
         {
-            Refuse(args, reason, reason == ConnectRefusal.ClientIdTaken ? MqttConnectReasonCode.ClientIdentifierNotValid : MqttConnectReasonCode.NotAuthorized, device.UserName);
+            var code = reason switch
+            {
+                ConnectRefusal.ClientIdTaken => MqttConnectReasonCode.ClientIdentifierNotValid,
+                ConnectRefusal.WrongSecret => MqttConnectReasonCode.BadUserNameOrPassword,
+                _ => MqttConnectReasonCode.NotAuthorized,
+            };
+            Refuse(args, reason, code, device.UserName);
             return;
         }
         args.SessionItems[SessionDevice] = device;
@@ -212,32 +246,43 @@ internal sealed partial class DeviceAccess
         }
         lock (_lock)
         {
-            if (_owners.TryGetValue(args.ClientId, out string? owner) && owner == device.UserName)
+            if (_owners.TryGetValue(args.ClientId, out var owner) && owner.UserName == device.UserName)
             {
                 _owners.Remove(args.ClientId);
-                if (--_connections[owner] == 0)
+                if (--_connections[owner.UserName] == 0)
                 {
-                    _connections.Remove(owner);
+                    _connections.Remove(owner.UserName);
                 }
             }
         }
         return Task.CompletedTask;
     }
 
-    private ConnectRefusal? Hold(string clientId, string userName)
+    private ConnectRefusal? Hold(string clientId, DeviceIdentity device)
     {
+        string userName = device.UserName;
         lock (_lock)
         {
-            if (_owners.TryGetValue(clientId, out string? owner))
+            // The secret was checked outside the lock: a reload since then may have replaced it.
+            if (device.Hash is not null && _devices.GetValueOrDefault(userName) != device)
             {
-                return owner == userName ? null : ConnectRefusal.ClientIdTaken;
+                return ConnectRefusal.WrongSecret;
+            }
+            if (_owners.TryGetValue(clientId, out var owner))
+            {
+                if (owner.UserName != userName)
+                {
+                    return ConnectRefusal.ClientIdTaken;
+                }
+                _owners[clientId] = device;
+                return null;
             }
             int held = _connections.GetValueOrDefault(userName);
             if (held >= _maxConnections)
             {
                 return ConnectRefusal.TooManyConnections;
             }
-            _owners.Add(clientId, userName);
+            _owners.Add(clientId, device);
             _connections[userName] = held + 1;
             return null;
         }

@@ -28,6 +28,7 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
 
     private readonly MqttServer _server;
     private readonly BrokerCertificates? _tls;
+    private DeviceCredentialsReloader? _reloader;
 
     /// <param name="access">Device credentials and topic rules; null lets any client connect and publish.</param>
     /// <param name="tls">The TLS listener's certificates (<see cref="BrokerCertificates.Load"/>), owned from here on; null: no TLS listener.</param>
@@ -86,12 +87,21 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
         var tls = options.Tls.IsEnabled ? BrokerCertificates.Load(options.Tls) : null;
         try
         {
-            var access = DeviceAccess.Create(options, registry, counters, loggers.CreateLogger<DeviceAccess>(), tls?.ClientAuthorities);
+            // Stamped before it is read: a change while it is being read is reloaded after.
+            var loaded = options.HasCredentials ? DeviceCredentialsReloader.StampOf(options.CredentialsPath!) : default;
+            var accessLogger = loggers.CreateLogger<DeviceAccess>();
+            var access = DeviceAccess.Create(options, registry, counters, accessLogger, tls?.ClientAuthorities);
             if (tls is not null)
             {
                 LogTlsListener(loggers.CreateLogger<EmbeddedBroker>(), options, tls.Server, TimeProvider.System.GetUtcNow());
             }
-            return new EmbeddedBroker(options, ingest, access, tls);
+            var broker = new EmbeddedBroker(options, ingest, access, tls);
+            if (access is not null && options.HasCredentials)
+            {
+                broker._reloader = new DeviceCredentialsReloader(
+                    options.CredentialsPath!, loaded, registry, options.Root, access, broker.DisconnectAsync, accessLogger, TimeProvider.System);
+            }
+            return broker;
         }
         catch
         {
@@ -102,7 +112,11 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
 
     public bool IsStarted => _server.IsStarted;
 
-    public Task StartAsync() => _server.StartAsync();
+    public async Task StartAsync()
+    {
+        await _server.StartAsync().ConfigureAwait(false);
+        _reloader?.Start();
+    }
 
     public Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
     {
@@ -112,6 +126,19 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         return _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = GatewayClientId }, cancellationToken);
+    }
+
+    /// <summary>Closes a device's connection whose credential was withdrawn (MQTT 5: reason NotAuthorized).</summary>
+    private async Task DisconnectAsync(string clientId)
+    {
+        try
+        {
+            await _server.DisconnectClientAsync(clientId, MqttDisconnectReasonCode.NotAuthorized).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Gone already.
+        }
     }
 
     // A certificate near its end is said at every start, a month ahead: renewal takes a restart.
@@ -133,6 +160,10 @@ internal sealed class EmbeddedBroker : IMqttPublisher, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_reloader is not null)
+        {
+            await _reloader.DisposeAsync().ConfigureAwait(false);
+        }
         if (_server.IsStarted)
         {
             await _server.StopAsync(new MqttServerStopOptionsBuilder().Build()).ConfigureAwait(false);

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace LightsOn.Gateway;
 
 /// <summary>
-/// The embedded broker's TLS listener and device certificates (event ids 2651–2699): household
-/// and device ids, certificate subjects of the broker's own certificate and chain status only.
+/// The embedded broker's TLS listener, device certificates and credentials reload (event ids
+/// 2651–2699): household and device ids, the broker's own certificate subject and chain status
+/// only, never secrets.
 /// </summary>
 internal static partial class LogMessages
 {
@@ -22,4 +23,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(2655, LogLevel.Information, "Device certificates from {Authorities} CA certificate(s) in {Path} identify each device by its subject CN, household/device")]
     public static partial void DeviceCertificatesAccepted(this ILogger logger, int authorities, string path);
+
+    [LoggerMessage(2656, LogLevel.Information, "Device credentials {Path} reloaded: {Devices} devices may connect; {Unregistered} entries not in the registry left out; {Closed} connections of devices removed or given a new secret closed")]
+    public static partial void DeviceCredentialsReloaded(this ILogger logger, string path, int devices, int unregistered, int closed);
+
+    [LoggerMessage(2657, LogLevel.Warning, "Device credentials {Path} changed but not reloaded; the {Devices} devices loaded before stay in force: {Problem}")]
+    public static partial void DeviceCredentialsReloadRefused(this ILogger logger, string path, int devices, string problem);
 }
