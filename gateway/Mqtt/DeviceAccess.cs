@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using LightsOn.Gateway.Ingest;
 using LightsOn.Rules;
 using MQTTnet.Protocol;
@@ -66,7 +67,7 @@ internal sealed partial class DeviceAccess
     /// </summary>
     /// <param name="clientAuthorities">The CAs of device certificates, when the TLS listener accepts them.</param>
     public static DeviceAccess? Create(MqttOptions options, Registry registry, DeviceAccessCounters counters, ILogger logger,
-        System.Security.Cryptography.X509Certificates.X509Certificate2Collection? clientAuthorities = null)
+        X509Certificate2Collection? clientAuthorities = null)
     {
         if (!options.HasDeviceAuthentication)
         {

@@ -22,8 +22,6 @@ internal sealed class DeviceCertificatePolicy(
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
     private const string CommonName = "2.5.4.3";
 
-    public ClientCertificateMode Mode => mode;
-
     /// <summary>
     /// Checks the certificate a client presented in the TLS handshake (null: none).
     /// </summary>
