@@ -82,6 +82,27 @@ public sealed class TlsListenerTests : IAsyncLifetime
         Assert.True(device.IsConnected);
     }
 
+    [Fact]
+    public async Task A_connection_that_never_finishes_its_tls_handshake_is_closed()
+    {
+        await using var gateway = await StartAsync($"--Mqtt:Tls:CertificatePath={PathOf("server.pfx")}", "--Mqtt:Tls:Password=test-password");
+
+        // Connects and says nothing: held only until the CONNECT deadline (10 s), not for ever.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync("127.0.0.1", gateway.MqttTlsPort);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        int read;
+        try
+        {
+            read = await socket.ReceiveAsync(new byte[16], timeout.Token);
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionReset)
+        {
+            read = 0;
+        }
+        Assert.Equal(0, read);
+    }
+
     private string PathOf(string name) => Path.Combine(_folder.Path, name);
 
     private Task<TestGateway> StartAsync(params string[] settings) =>
