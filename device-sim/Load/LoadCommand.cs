@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using LightsOn.DeviceSim.Connection;
 using LightsOn.Rules;
 using MQTTnet.Protocol;
 
@@ -41,7 +42,7 @@ internal static class LoadCommand
         duration.Validators.Add(r => OptionValidation.InRange(r, 1, 86_400));
         var connections = new Option<int>("--connections")
         {
-            Description = "MQTT connections to spread the devices over (at most the registry's device count)",
+            Description = "MQTT connections to spread the devices over (at most the registry's device count); with --secrets, one device each: the first this many devices publish (default: every device)",
             DefaultValueFactory = _ => 50,
         };
         connections.Validators.Add(r => OptionValidation.InRange(r, 1, 10_000));
@@ -71,10 +72,12 @@ internal static class LoadCommand
             Description = "Print the summary as one JSON object",
         };
 
+        var secure = new SecureConnectionOptions();
         var command = new Command("load", "Publish device messages at a target rate over many connections; report sent, acknowledged, errors and the rate reached")
         {
             registry, host, port, rate, duration, connections, qos, inFlight, seed, start, json,
         };
+        secure.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -90,13 +93,23 @@ internal static class LoadCommand
                 await error.WriteLineAsync($"Cannot read the registry {file.FullName}: {e.Message}");
                 return 1;
             }
+            var broker = secure.ReadTarget(parse, host, port, error);
+            var secrets = secure.ReadSecrets(parse, error, out bool secretsRead);
+            if (broker is null || !secretsRead)
+            {
+                return 1;
+            }
             var options = new LoadOptions
             {
-                Host = parse.GetValue(host)!,
-                Port = parse.GetValue(port),
+                Host = broker.Host,
+                Port = broker.Port,
+                Tls = broker.Tls,
+                TrustedAuthorities = broker.TrustedAuthorities,
+                Secrets = secrets,
                 Rate = parse.GetValue(rate),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
-                Connections = parse.GetValue(connections),
+                // With secrets a connection is a device: every device, unless told fewer.
+                Connections = secrets is not null && parse.GetResult(connections) is not { Implicit: false } ? devices.Count : parse.GetValue(connections),
                 Qos = parse.GetValue(qos) == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce,
                 InFlight = parse.GetValue(inFlight),
                 Seed = parse.GetValue(seed),

@@ -8,12 +8,17 @@ namespace LightsOn.DeviceSim.Load;
 /// </summary>
 internal sealed class LoadDevice
 {
-    private LoadDevice(string kind, string kindTopic, string statusTopic)
+    private LoadDevice(string household, string id, string kind, string kindTopic, string statusTopic)
     {
+        Household = household;
+        Id = id;
         Kind = kind;
         KindTopic = kindTopic;
         StatusTopic = statusTopic;
     }
+
+    public string Household { get; }
+    public string Id { get; }
 
     /// <summary>The device's own kind: door, light, motion, fall or sos.</summary>
     public string Kind { get; }
@@ -37,7 +42,7 @@ internal sealed class LoadDevice
             foreach (var device in household.Devices)
             {
                 string kind = device.Kind.ToWire();
-                devices.Add(new LoadDevice(kind, $"{prefix}{kind}/{device.Id}", $"{prefix}status/{device.Id}"));
+                devices.Add(new LoadDevice(household.Id, device.Id, kind, $"{prefix}{kind}/{device.Id}", $"{prefix}status/{device.Id}"));
             }
         }
         return devices;

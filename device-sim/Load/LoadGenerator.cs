@@ -13,12 +13,16 @@ namespace LightsOn.DeviceSim.Load;
 /// <remarks>
 /// Devices are dealt to connections round robin, so each device's <c>seq</c> rises by one per
 /// message and its <c>ts</c> strictly rises: every message is its own point in storage (same
-/// series, same time would overwrite) and never looks like a duplicate. A connection keeps up
-/// to <see cref="LoadOptions.InFlight"/> publishes unacknowledged; one shared
-/// <see cref="TokenBucket"/> paces them all.
+/// series, same time would overwrite) and never looks like a duplicate. With device secrets a
+/// connection is one device, connected as it (a broker that takes device credentials lets it
+/// publish for itself only), so only the first <see cref="LoadOptions.Connections"/> devices
+/// publish. A connection keeps up to <see cref="LoadOptions.InFlight"/> publishes
+/// unacknowledged; one shared <see cref="TokenBucket"/> paces them all.
 /// </remarks>
 internal sealed class LoadGenerator
 {
+    private const int ConcurrentSecretConnects = 8;
+
     private readonly LoadOptions _options;
     private readonly IReadOnlyList<LoadDevice> _devices;
     private readonly TimeProvider _time;
@@ -38,7 +42,7 @@ internal sealed class LoadGenerator
             throw new ArgumentException($"The registry has {devices.Count} devices, fewer than the {options.Connections} connections: every connection needs a device.", nameof(devices));
         }
         _options = options;
-        _devices = devices;
+        _devices = options.Secrets is null ? devices : [.. devices.Take(options.Connections)];
         _time = time ?? TimeProvider.System;
     }
 
@@ -91,43 +95,66 @@ internal sealed class LoadGenerator
 
     private async Task<string?> ConnectAllAsync(IMqttClient[] clients, CancellationToken cancellationToken)
     {
+        var credentials = new (string UserName, string Secret)?[clients.Length];
+        if (_options.Secrets is { } secrets)
+        {
+            for (int c = 0; c < clients.Length; c++)
+            {
+                if (!secrets.TryGet(_devices[c].Household, _devices[c].Id, out string userName, out string secret))
+                {
+                    return $"connection {c}: the secrets file has no secret for device {userName}";
+                }
+                credentials[c] = (userName, secret);
+            }
+        }
         var factory = new MqttClientFactory();
         string run = Guid.NewGuid().ToString("N")[..8];
+        // A secret costs the broker a deliberately slow hash to check: a few connect at a time, so
+        // none waits out its timeout behind the others.
+        using var gate = new SemaphoreSlim(_options.Secrets is null ? clients.Length : ConcurrentSecretConnects);
         var attempts = new Task<string?>[clients.Length];
         for (int c = 0; c < clients.Length; c++)
         {
             var client = clients[c] = factory.CreateMqttClient();
-            var options = new MqttClientOptionsBuilder()
-                .WithTcpServer(_options.Host, _options.Port)
+            var builder = _options.Target.Configure(new MqttClientOptionsBuilder())
                 .WithClientId(string.Create(CultureInfo.InvariantCulture, $"lightson-load-{run}-{c}"))
                 .WithProtocolVersion(MqttProtocolVersion.V311)
                 .WithCleanSession()
-                .WithTimeout(TimeSpan.FromSeconds(15))
-                .Build();
-            attempts[c] = ConnectAsync(client, options, c, cancellationToken);
+                .WithTimeout(TimeSpan.FromSeconds(15));
+            if (credentials[c] is { } device)
+            {
+                builder.WithCredentials(device.UserName, device.Secret);
+            }
+            attempts[c] = ConnectAsync(client, builder.Build(), c, gate, cancellationToken);
         }
+        string? failure = null;
         foreach (var attempt in attempts)
         {
-            if (await attempt is { } failure)
-            {
-                return failure;
-            }
+            failure ??= await attempt;
         }
-        return null;
+        return failure;
     }
 
-    private async Task<string?> ConnectAsync(IMqttClient client, MqttClientOptions options, int index, CancellationToken cancellationToken)
+    private async Task<string?> ConnectAsync(IMqttClient client, MqttClientOptions options, int index, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await client.ConnectAsync(options, cancellationToken);
-            return result.ResultCode == MqttClientConnectResultCode.Success
-                ? null
-                : $"connection {index} to {_options.Host}:{_options.Port} refused: {result.ResultCode}";
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var result = await client.ConnectAsync(options, cancellationToken);
+                return result.ResultCode == MqttClientConnectResultCode.Success
+                    ? null
+                    : $"connection {index} to {_options.Target} refused: {result.ResultCode}";
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return $"connection {index} to {_options.Host}:{_options.Port} failed: {e.Message}";
+            return $"connection {index} to {_options.Target} failed: {e.Message}";
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
+using LightsOn.DeviceSim.Connection;
+using LightsOn.DeviceSim.Credentials;
 using MQTTnet.Protocol;
 
 namespace LightsOn.DeviceSim.Load;
@@ -7,6 +10,19 @@ internal sealed record LoadOptions
 {
     public required string Host { get; init; }
     public required int Port { get; init; }
+
+    /// <summary>Over TLS, trusting <see cref="TrustedAuthorities"/> when given, else the system's roots.</summary>
+    public bool Tls { get; init; }
+
+    public X509Certificate2Collection? TrustedAuthorities { get; init; }
+
+    /// <summary>
+    /// Device secrets: each connection is then one device, connected as it with its secret, and
+    /// publishes for that device only (the first <see cref="Connections"/> devices of the registry).
+    /// </summary>
+    public DeviceSecrets? Secrets { get; init; }
+
+    public BrokerTarget Target => new(Host, Port, Tls, TrustedAuthorities);
 
     /// <summary>Messages per second over all connections together.</summary>
     public required double Rate { get; init; }

@@ -5,8 +5,9 @@ namespace LightsOn.DeviceSim.Run;
 
 /// <summary>
 /// Sends generated messages when the simulated clock reaches their time: everything due is
-/// sent at once, spread over the connections (a household always on the same one, so each
-/// device's messages arrive in order), with <c>ts</c> and a per-device <c>seq</c> counter.
+/// sent at once, spread over the connections (a device always on the same one, see
+/// <see cref="IMessageSink.ConnectionOf"/>, so its messages arrive in order), with <c>ts</c>
+/// and a per-device <c>seq</c> counter.
 /// </summary>
 internal sealed class Publisher
 {
@@ -64,7 +65,7 @@ internal sealed class Publisher
                 // A redelivery repeats the seq of the device's previous message.
                 long seq = m.Fault == MessageFault.Duplicate ? _seq[m.Household][m.Device] : ++_seq[m.Household][m.Device];
                 MessagePayload.Write(payload, m, seq);
-                _batches[m.Household % _batches.Length].Add((MessagePayload.Topic(_root, household, m), payload.WrittenSpan.ToArray()));
+                _batches[_sink.ConnectionOf(m.Household, m.Device)].Add((MessagePayload.Topic(_root, household, m), payload.WrittenSpan.ToArray()));
                 count++;
                 more = e.MoveNext();
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using LightsOn.DeviceSim.Connection;
 using LightsOn.DeviceSim.Scenarios;
 using LightsOn.DeviceSim.Verify;
 using LightsOn.Rules;
@@ -68,16 +69,7 @@ internal static class RunCommand
         var clockFrom = new Option<Uri?>("--clock-from")
         {
             Description = "Take the simulated clock (time and speed) from the running gateway at this HTTP address, e.g. http://127.0.0.1:8080, instead of --start and --speed",
-            CustomParser = r =>
-            {
-                string text = r.Tokens[0].Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-                {
-                    return uri;
-                }
-                r.AddError($"--clock-from must be the gateway's HTTP address such as http://127.0.0.1:8080, not '{text}'.");
-                return null;
-            },
+            CustomParser = r => ParseGatewayUrl(r, "--clock-from"),
         };
         var duration = new Option<double?>("--duration")
         {
@@ -104,7 +96,7 @@ internal static class RunCommand
         qos.Validators.Add(r => OptionValidation.InRange(r, 0, 1));
         var connections = new Option<int>("--connections")
         {
-            Description = "How many MQTT connections the households are spread over",
+            Description = "How many MQTT connections the households are spread over (with --secrets every device has its own)",
             DefaultValueFactory = _ => 20,
         };
         connections.Validators.Add(r => OptionValidation.InRange(r, 1, 10_000));
@@ -142,6 +134,17 @@ internal static class RunCommand
         {
             Description = "Watch the alerts topic while running and check every scenario's alert came in time and no other household had one; exits with 2 on any mismatch",
         };
+        var alertsFrom = new Option<Uri?>("--alerts-from")
+        {
+            Description = "Watch the alerts on the gateway's HTTP stream at this address (GET /api/alerts/stream, with --token) instead of the MQTT alerts topic: for a broker that takes device credentials, where only devices connect",
+            CustomParser = r => ParseGatewayUrl(r, "--alerts-from"),
+        };
+        var token = new Option<string?>("--token")
+        {
+            Description = "The API token for --alerts-from (an admin or viewer token); default: the LIGHTSON_TOKEN environment variable",
+        };
+        var secure = new SecureConnectionOptions();
+
         var grace = new Option<double>("--grace")
         {
             Description = "Simulated seconds an expected alert may come after its deadline: the gateway's clock runs ahead of the simulator's by the gap between their starts times the speed, and stamps raisedAt on its own",
@@ -158,8 +161,9 @@ internal static class RunCommand
 
         var command = new Command(name, description)
         {
-            registry, host, port, start, speed, clockFrom, duration, seed, qos, connections, root, scenario, scenarios, grace,
+            registry, host, port, start, speed, clockFrom, duration, seed, qos, connections, root, scenario, scenarios, grace, alertsFrom, token,
         };
+        secure.AddTo(command);
         if (!verifyAlways)
         {
             command.Options.Add(verify);
@@ -169,6 +173,10 @@ internal static class RunCommand
             if (r.GetResult(clockFrom) is not null && (r.GetResult(start) is not null || r.GetResult(speed) is { Implicit: false }))
             {
                 r.AddError("--clock-from takes the start and speed from the gateway: give it without --start and --speed.");
+            }
+            if (r.GetResult(secure.Secrets) is not null && r.GetResult(connections) is { Implicit: false })
+            {
+                r.AddError("--secrets gives every device a connection of its own: leave --connections out.");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>
@@ -205,7 +213,13 @@ internal static class RunCommand
                 error.WriteLine($"Cannot use the scenarios: {e.Message}");
                 return 1;
             }
-            string target = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
+            var broker = secure.ReadTarget(parse, host, port, error);
+            var secrets = secure.ReadSecrets(parse, error, out bool secretsRead);
+            if (broker is null || !secretsRead)
+            {
+                return 1;
+            }
+            string target = broker.ToString();
             var gatewayUrl = parse.GetValue(clockFrom);
             if (gatewayUrl is not null && await ReadGatewayClockAsync(gatewayUrl, error, cancellationToken).ConfigureAwait(false) is null)
             {
@@ -215,14 +229,23 @@ internal static class RunCommand
             AlertWatcher? watcher = null;
             if (verifyAlways || parse.GetValue(verify))
             {
+                var streamUrl = parse.GetValue(alertsFrom);
+                string? apiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("LIGHTSON_TOKEN");
+                if (streamUrl is not null && string.IsNullOrEmpty(apiToken))
+                {
+                    error.WriteLine("--alerts-from needs an API token: --token, or the LIGHTSON_TOKEN environment variable.");
+                    return 1;
+                }
                 try
                 {
                     // Subscribed before the first message, so no alert of the run is missed.
-                    watcher = await AlertWatcher.ConnectAsync(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(root)!, cancellationToken).ConfigureAwait(false);
+                    watcher = streamUrl is not null
+                        ? await AlertWatcher.StreamAsync(streamUrl, apiToken!, cancellationToken).ConfigureAwait(false)
+                        : await AlertWatcher.ConnectAsync(broker, parse.GetValue(root)!, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    error.WriteLine($"Cannot watch the alerts at {target}: {e.Message}");
+                    error.WriteLine($"Cannot watch the alerts at {(streamUrl?.ToString() ?? target)}: {e.Message}");
                     return 1;
                 }
             }
@@ -230,7 +253,9 @@ internal static class RunCommand
             MqttSink sink;
             try
             {
-                sink = await MqttSink.ConnectAsync(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(connections), parse.GetValue(qos), cancellationToken).ConfigureAwait(false);
+                sink = secrets is not null
+                    ? await MqttSink.ConnectDevicesAsync(broker, loaded.Households, secrets, parse.GetValue(qos), cancellationToken).ConfigureAwait(false)
+                    : await MqttSink.ConnectAsync(broker, parse.GetValue(connections), parse.GetValue(qos), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -313,6 +338,17 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    private static Uri? ParseGatewayUrl(System.CommandLine.Parsing.ArgumentResult result, string name)
+    {
+        string text = result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+        result.AddError($"{name} must be the gateway's HTTP address such as http://127.0.0.1:8080, not '{text}'.");
+        return null;
     }
 
     /// <summary>The gateway's clock, or null when it did not give one, said on <paramref name="error"/>.</summary>

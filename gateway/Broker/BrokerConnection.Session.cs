@@ -42,10 +42,10 @@ internal sealed partial class BrokerConnection
         {
             // Off this thread: checking a secret is PBKDF2, tens of milliseconds on purpose, and
             // the read loop may be running on the socket engine's thread, which serves every socket.
-            (code, reasonString) = await Task.Run(() =>
+            (code, reasonString, Device) = await Task.Run(() =>
             {
-                var result = access.Authenticate(clientId, connect.UserName, connect.Password, out string? reason);
-                return (result, reason);
+                var result = access.Authenticate(clientId, connect.UserName, connect.Password, ClientCertificate, out var device, out string? reason);
+                return (result, reason, device);
             }).ConfigureAwait(false);
         }
         if (code != MqttReasonCode.Success)
@@ -87,7 +87,7 @@ internal sealed partial class BrokerConnection
             {
             }
         }
-        bool allowed = _broker.Access?.MaySubscribe(UserName) ?? true;
+        bool allowed = _broker.Access?.MaySubscribe(Device) ?? true;
         var codes = new List<MqttReasonCode>();
         lock (_subscriptionsLock)
         {

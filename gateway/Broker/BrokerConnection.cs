@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
 using LightsOn.Gateway.Mqtt;
@@ -28,9 +30,14 @@ internal sealed partial class BrokerConnection
 
     private readonly MqttBroker _broker;
     private readonly Socket _socket;
-    private readonly Stream _stream;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
+    private readonly bool _secure;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Lock _stateLock = new();
+
+    // Set once the connection is up (after the TLS handshake on the TLS listener).
+    private Stream? _stream;
+    private PipeReader _input = null!;
+    private PipeWriter _output = null!;
     private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<AckBatch> _spareBatches = new();
     private readonly Lock _subscriptionsLock = new();
@@ -40,21 +47,26 @@ internal sealed partial class BrokerConnection
     private SemaphoreSlim? _sendQuota;
     private ushort _nextPacketId;
     private int _queuedPublications;
-    private int _closing;
+    private bool _closing;
     private bool _takenOver;
 
-    public BrokerConnection(MqttBroker broker, Socket socket, Stream stream)
+    /// <param name="secure">Accepted on the TLS listener: the handshake comes first.</param>
+    public BrokerConnection(MqttBroker broker, Socket socket, bool secure)
     {
         _broker = broker;
         _socket = socket;
-        _stream = stream;
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _secure = secure;
         LastReceived = Environment.TickCount64;
     }
 
     public string? ClientId { get; private set; }
     public string? UserName { get; private set; }
+
+    /// <summary>The device the connection was accepted as (by secret or certificate); null for an anonymous client.</summary>
+    public DeviceIdentity? Device { get; private set; }
+
+    /// <summary>The certificate the client presented in the TLS handshake, checked there; null without one.</summary>
+    public X509Certificate2? ClientCertificate { get; private set; }
     public bool IsVersion5 { get; private set; }
     public bool IsConnected { get; private set; }
 
@@ -69,6 +81,12 @@ internal sealed partial class BrokerConnection
     /// <summary>Runs the connection until the client leaves, breaks the protocol, or the broker closes it.</summary>
     public async Task RunAsync()
     {
+        if (!await OpenAsync().ConfigureAwait(false))
+        {
+            _socket.Dispose();
+            _broker.Remove(this, takenOver: false);
+            return;
+        }
         var writing = WriteLoopAsync();
         try
         {
@@ -89,10 +107,48 @@ internal sealed partial class BrokerConnection
             await FinishWritingAsync(writing).ConfigureAwait(false);
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            await _stream!.DisposeAsync().ConfigureAwait(false);
             _socket.Dispose();
             _broker.Remove(this, _takenOver);
         }
+    }
+
+    /// <summary>Sets up the stream (a TLS handshake first on the TLS listener) and the pipes over it.</summary>
+    private async Task<bool> OpenAsync()
+    {
+        Stream stream = new NetworkStream(_socket, ownsSocket: false);
+        if (_secure)
+        {
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                // The broker's heartbeat cancels a handshake that takes longer than a CONNECT may.
+                await tls.AuthenticateAsServerAsync(_broker.TlsOptions!, _closed.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException
+                or SocketException or ObjectDisposedException)
+            {
+                // A refused device certificate was counted and logged by its check.
+                _broker.Logger.MqttTlsHandshakeFailed(e.Message);
+                await tls.DisposeAsync().ConfigureAwait(false);
+                return false;
+            }
+            ClientCertificate = tls.RemoteCertificate as X509Certificate2;
+            stream = tls;
+        }
+        lock (_stateLock)
+        {
+            if (_closing)
+            {
+                // Closed during the handshake (the broker stopping, say).
+                stream.Dispose();
+                return false;
+            }
+            _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
+            _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+            _stream = stream;
+        }
+        return true;
     }
 
     /// <summary>
@@ -101,9 +157,19 @@ internal sealed partial class BrokerConnection
     /// </summary>
     public void Close(MqttReasonCode? reason)
     {
-        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        lock (_stateLock)
         {
-            return;
+            if (_closing)
+            {
+                return;
+            }
+            _closing = true;
+            if (_stream is null)
+            {
+                // Not open yet (in the TLS handshake): end that; there is nothing to send.
+                _closed.Cancel();
+                return;
+            }
         }
         if (reason is { } code && IsVersion5 && IsConnected)
         {
@@ -292,7 +358,7 @@ internal sealed partial class BrokerConnection
         {
             int length = Encoding.UTF8.GetChars(topicBytes, chars);
             var topic = chars[..length];
-            if (_broker.Access is { } access && !access.MayPublish(UserName, topic))
+            if (_broker.Access is { } access && !access.MayPublish(Device, topic))
             {
                 batch?.AddSettled(ackType, packetId, MqttReasonCode.NotAuthorized);
                 return ValueTask.CompletedTask;

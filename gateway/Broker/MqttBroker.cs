@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Pipeline;
+using LightsOn.Rules;
 
 namespace LightsOn.Gateway.Broker;
 
@@ -14,19 +17,23 @@ namespace LightsOn.Gateway.Broker;
 /// message is stored, not forwarded (docs/mqtt.md lists what is and is not supported).
 /// </summary>
 /// <remarks>
-/// Why not MQTTnet's server: it handles one PUBLISH at a time per connection and sends its
+/// <para>Two listeners, both on <c>Mqtt:BindAddress</c>: plain MQTT on <c>Mqtt:Port</c> (0: none)
+/// and, with <c>Mqtt:Tls:CertificatePath</c>, MQTT over TLS on <c>Mqtt:Tls:Port</c>. Device access
+/// rules are the same on both; device certificates are asked for on the TLS one only.</para>
+/// <para>Why not MQTTnet's server: it handles one PUBLISH at a time per connection and sends its
 /// PUBACK only when the handler returns, so a connection waited for InfluxDB after every message,
 /// and its per-packet allocations and async state cost more CPU than the gateway's own work.
 /// Here a connection keeps reading while its messages are being stored (see
-/// <see cref="BrokerConnection"/>).
+/// <see cref="BrokerConnection"/>).</para>
 /// </remarks>
 internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
 {
     /// <summary>Publications one subscriber may have queued before it is disconnected as too slow.</summary>
     public const int MaxQueuedPerSubscriber = 100_000;
 
-    // A client that connects and sends no CONNECT within this long is dropped.
+    // A client that connects and sends no CONNECT (or finishes no TLS handshake) within this long is dropped.
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CertificateRenewalWarning = TimeSpan.FromDays(30);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
     private readonly MqttOptions _options;
@@ -34,13 +41,17 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
     private readonly Lock _registryLock = new();
     private readonly Dictionary<string, BrokerConnection> _byClientId = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly BrokerCertificates? _tls;
     private BrokerConnection[] _subscribers = [];
-    private Socket? _listener;
-    private Task _accepting = Task.CompletedTask;
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _accepting = [];
     private ITimer? _heartbeat;
+    private DeviceCredentialsReloader? _reloader;
 
     /// <param name="access">Device credentials and topic rules; null lets any client connect and publish.</param>
-    public MqttBroker(MqttOptions options, Ingestor ingestor, IngestCounters counters, DeviceAccess? access, ILogger logger)
+    /// <param name="tls">The TLS listener's certificates (<see cref="BrokerCertificates.Load"/>), owned from here on; null: no TLS listener.</param>
+    public MqttBroker(MqttOptions options, Ingestor ingestor, IngestCounters counters, DeviceAccess? access, ILogger logger,
+        BrokerCertificates? tls = null)
     {
         _options = options;
         Ingestor = ingestor;
@@ -48,7 +59,60 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
         Access = access;
         Logger = logger;
         MaxPacketBytes = options.MaxPacketBytes;
+        _tls = tls;
+        if (tls is not null)
+        {
+            bool askForCertificates = access?.AcceptsCertificates == true;
+            TlsOptions = new SslServerAuthenticationOptions
+            {
+                ServerCertificate = tls.Server,
+                // Asks every client for a certificate; the check lets one without through unless
+                // certificates are required, so devices with secrets can still connect.
+                ClientCertificateRequired = askForCertificates,
+                RemoteCertificateValidationCallback = askForCertificates ? access!.ValidateCertificate : null,
+                // Device certificates come from the gateway's own CA; revocation is not published anywhere.
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            };
+        }
     }
+
+    /// <summary>
+    /// The broker <paramref name="options"/> describe: the TLS listener's certificates read (a bad
+    /// file fails here, naming its setting), device access over <paramref name="registry"/>, and the
+    /// credentials file watched for changes.
+    /// </summary>
+    public static MqttBroker Create(MqttOptions options, Ingestor ingestor, IngestCounters counters, Registry registry,
+        DeviceAccessCounters accessCounters, ILoggerFactory loggers)
+    {
+        var tls = options.Tls.IsEnabled ? BrokerCertificates.Load(options.Tls) : null;
+        try
+        {
+            // Stamped before it is read: a change while it is being read is reloaded after.
+            var loaded = options.HasCredentials ? DeviceCredentialsReloader.StampOf(options.CredentialsPath!) : default;
+            var accessLogger = loggers.CreateLogger<DeviceAccess>();
+            var access = DeviceAccess.Create(options, registry, accessCounters, accessLogger, tls?.ClientAuthorities);
+            var logger = loggers.CreateLogger<MqttBroker>();
+            if (tls is not null)
+            {
+                LogTlsListener(logger, options, tls.Server, TimeProvider.System.GetUtcNow());
+            }
+            var broker = new MqttBroker(options, ingestor, counters, access, logger, tls);
+            if (access is not null && options.HasCredentials)
+            {
+                broker._reloader = new DeviceCredentialsReloader(
+                    options.CredentialsPath!, loaded, registry, options.Root, access, broker.DisconnectAsync, accessLogger, TimeProvider.System);
+            }
+            return broker;
+        }
+        catch
+        {
+            tls?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>How the TLS listener shakes hands; null without one.</summary>
+    public SslServerAuthenticationOptions? TlsOptions { get; }
 
     public Ingestor Ingestor { get; }
     public IngestCounters Counters { get; }
@@ -58,31 +122,48 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
     /// <summary>The largest packet a client may send (<c>Mqtt:MaxPacketBytes</c>); a bigger one closes its connection.</summary>
     public int MaxPacketBytes { get; }
 
-    public bool IsStarted => _listener is not null && !_stopping.IsCancellationRequested;
+    public bool IsStarted => _listeners.Count > 0 && !_stopping.IsCancellationRequested;
 
     /// <summary>Connections open now, connected or still before CONNECT.</summary>
     public int ConnectionCount => _connections.Count;
 
     public Task StartAsync()
     {
-        var endpoint = new IPEndPoint(IPAddress.Parse(_options.BindAddress), _options.Port);
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var address = IPAddress.Parse(_options.BindAddress);
         try
         {
-            listener.Bind(endpoint);
-            listener.Listen(1024);
+            if (_options.PlainListenerEnabled)
+            {
+                Listen(new IPEndPoint(address, _options.Port), secure: false);
+            }
+            if (_tls is not null)
+            {
+                Listen(new IPEndPoint(address, _options.Tls.Port), secure: true);
+            }
         }
         catch
         {
-            listener.Dispose();
+            foreach (var listener in _listeners)
+            {
+                listener.Dispose();
+            }
+            _listeners.Clear();
             throw;
         }
-        _listener = listener;
-        Logger.MqttBrokerListening(((IPEndPoint)listener.LocalEndPoint!).ToString(), MaxPacketBytes);
-        _accepting = AcceptLoopAsync(listener);
         // Real time: keep-alive is about sockets, not the rules' (possibly scaled) clock.
         _heartbeat = TimeProvider.System.CreateTimer(static s => ((MqttBroker)s!).CheckTimeouts(), this, HeartbeatInterval, HeartbeatInterval);
+        _reloader?.Start();
         return Task.CompletedTask;
+    }
+
+    private void Listen(IPEndPoint endpoint, bool secure)
+    {
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listeners.Add(listener);
+        listener.Bind(endpoint);
+        listener.Listen(1024);
+        Logger.MqttBrokerListening(((IPEndPoint)listener.LocalEndPoint!).ToString(), secure ? "TLS" : "plain", MaxPacketBytes);
+        _accepting.Add(AcceptLoopAsync(listener, secure));
     }
 
     /// <summary>Queues the publication for every subscriber whose filter matches; returns at once.</summary>
@@ -142,15 +223,27 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
                     _byClientId.Remove(clientId);
                 }
             }
-            if (!takenOver)
+            if (!takenOver && connection.Device is { } device)
             {
-                Access?.Release(clientId, connection.UserName);
+                Access?.Release(clientId, device);
             }
         }
         _connections.TryRemove(connection, out _);
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    /// <summary>Closes a device's connection whose credential was withdrawn (MQTT 5: reason NotAuthorized).</summary>
+    private Task DisconnectAsync(string clientId)
+    {
+        BrokerConnection? connection;
+        lock (_registryLock)
+        {
+            _byClientId.TryGetValue(clientId, out connection);
+        }
+        connection?.Close(MqttReasonCode.NotAuthorized);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, bool secure)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -170,7 +263,7 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
-            var connection = new BrokerConnection(this, socket, new NetworkStream(socket, ownsSocket: false));
+            var connection = new BrokerConnection(this, socket, secure);
             // Listed before it runs, so a connection that ends at once is not listed after its end.
             _connections[connection] = Task.CompletedTask;
             _connections.TryUpdate(connection, Task.Run(connection.RunAsync), Task.CompletedTask);
@@ -208,17 +301,42 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
             return;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_reloader is not null)
+        {
+            await _reloader.DisposeAsync().ConfigureAwait(false);
+        }
         if (_heartbeat is not null)
         {
             await _heartbeat.DisposeAsync().ConfigureAwait(false);
         }
-        _listener?.Dispose();
-        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+        await Task.WhenAll(_accepting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var connection in _connections.Keys)
         {
             connection.Close(MqttReasonCode.ServerShuttingDown);
         }
         await Task.WhenAll(_connections.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
+        _tls?.Dispose();
+    }
+
+    // A certificate near its end is said at every start, a month ahead: renewal takes a restart.
+    private static void LogTlsListener(ILogger logger, MqttOptions options, X509Certificate2 certificate, DateTimeOffset now)
+    {
+        var notBefore = certificate.NotBefore.ToUniversalTime();
+        var notAfter = certificate.NotAfter.ToUniversalTime();
+        logger.TlsListenerConfigured(options.BindAddress, options.Tls.Port, certificate.Subject, certificate.Thumbprint, notAfter,
+            options.Tls.ClientCertificateMode.ToString().ToLowerInvariant(), options.PlainListenerEnabled ? $"on port {options.Port}" : "off");
+        if (now.UtcDateTime < notBefore || now.UtcDateTime > notAfter)
+        {
+            logger.TlsCertificateNotValidNow(certificate.Subject, notBefore, notAfter);
+        }
+        else if (notAfter - now.UtcDateTime < CertificateRenewalWarning)
+        {
+            logger.TlsCertificateExpiresSoon(certificate.Subject, (int)(notAfter - now.UtcDateTime).TotalDays, notAfter);
+        }
     }
 }

@@ -8,6 +8,18 @@ internal enum ConnectRefusal
     WrongSecret,
     TooManyConnections,
     ClientIdTaken,
+
+    /// <summary>No certificate on the TLS listener with <c>Mqtt:Tls:ClientCertificateMode=required</c>.</summary>
+    CertificateMissing,
+
+    /// <summary>A certificate that does not chain to <c>Mqtt:Tls:ClientCaPath</c>, or is not for client authentication.</summary>
+    CertificateUntrusted,
+
+    /// <summary>A certificate from the CA, but outside its validity period.</summary>
+    CertificateExpired,
+
+    /// <summary>A CONNECT user name other than the device its certificate names.</summary>
+    CertificateMismatch,
 }
 
 internal static class ConnectRefusalNames
@@ -19,6 +31,10 @@ internal static class ConnectRefusalNames
         ConnectRefusal.WrongSecret => "wrong-secret",
         ConnectRefusal.TooManyConnections => "too-many-connections",
         ConnectRefusal.ClientIdTaken => "client-id-taken",
+        ConnectRefusal.CertificateMissing => "certificate-missing",
+        ConnectRefusal.CertificateUntrusted => "certificate-untrusted",
+        ConnectRefusal.CertificateExpired => "certificate-expired",
+        ConnectRefusal.CertificateMismatch => "certificate-mismatch",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using LightsOn.Gateway.Ingest;
 using LightsOn.Rules;
 using LightsOn.Gateway.Broker;
@@ -6,40 +7,45 @@ namespace LightsOn.Gateway.Mqtt;
 
 /// <summary>
 /// Who may connect to the embedded broker and what they may do there, when device credentials
-/// are configured (docs/security.md). A device connects with user name
-/// <c>{household}/{device}</c> and its secret, publishes only on its own
+/// or device certificates are configured (docs/security.md). A device connects with user name
+/// <c>{household}/{device}</c> and its secret, or with a certificate naming it (see
+/// <c>DeviceAccess.Certificates.cs</c>), publishes only on its own
 /// <c>{root}/{community}/{household}/{kind}/{device}</c> topics, subscribes to nothing, and holds at
 /// most <c>Mqtt:MaxConnectionsPerDevice</c> connections. Refusals are counted and logged by
 /// household and device id, at most once per device per minute.
 /// </summary>
 /// <remarks>
-/// The secret is checked once, at CONNECT (PBKDF2 is slow on purpose). Every PUBLISH of that
-/// connection then carries the user name it was accepted with, so a publish is checked by a
-/// dictionary lookup and a prefix compare, not by hashing again.
+/// The device is established once, at CONNECT (PBKDF2 is slow on purpose), and the connection
+/// keeps it: a publish is checked by a prefix compare, not by hashing again.
 /// </remarks>
-internal sealed class DeviceAccess
+internal sealed partial class DeviceAccess
 {
     private const string UnknownUser = "(unknown)";
 
-    private readonly IReadOnlyDictionary<string, DeviceIdentity> _devices;
+    // Replaced whole when the credentials file is reloaded (ReplaceCredentials), under _lock.
+    private volatile IReadOnlyDictionary<string, DeviceIdentity> _devices;
+    private readonly DeviceCertificatePolicy? _certificates;
     private readonly bool _allowAnonymous;
     private readonly int _maxConnections;
     private readonly DeviceAccessCounters _counters;
     private readonly ILogger _logger;
     private readonly RejectionLogLimiter _logLimit;
 
-    // Connected client ids and the device each belongs to, and each device's count of them.
+    // Connected client ids and the device each belongs to (as accepted: by which secret, or by a
+    // certificate), and each device's count of them.
     // A CONNECT with a client id its own device already holds is a session takeover [MQTT-3.1.4-2]
     // and does not count twice; one with a client id another device holds is refused, so no
     // device can push another off the broker by taking its client id.
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, string> _owners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeviceIdentity> _owners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _connections = new(StringComparer.Ordinal);
 
+    /// <param name="certificates">Device certificates, when the TLS listener accepts them; null otherwise.</param>
     public DeviceAccess(IReadOnlyDictionary<string, DeviceIdentity> devices, bool allowAnonymous, int maxConnectionsPerDevice,
-        DeviceAccessCounters counters, ILogger logger, TimeProvider time)
+        DeviceAccessCounters counters, ILogger logger, TimeProvider time, DeviceCertificatePolicy? certificates = null)
     {
         _devices = devices;
+        _certificates = certificates;
         _allowAnonymous = allowAnonymous;
         _maxConnections = maxConnectionsPerDevice;
         _counters = counters;
@@ -48,67 +54,127 @@ internal sealed class DeviceAccess
     }
 
     /// <summary>
-    /// The access rules for <paramref name="options"/>, or null when no credentials file is
-    /// configured: then any client may connect and publish (logged as a warning at start).
+    /// The access rules for <paramref name="options"/>, or null when devices have no way to
+    /// authenticate (no credentials file, no device certificates): then any client may connect
+    /// and publish (logged as a warning at start).
     /// </summary>
-    public static DeviceAccess? Create(MqttOptions options, Registry registry, DeviceAccessCounters counters, ILogger logger)
+    /// <param name="clientAuthorities">The CAs of device certificates, when the TLS listener accepts them.</param>
+    public static DeviceAccess? Create(MqttOptions options, Registry registry, DeviceAccessCounters counters, ILogger logger,
+        X509Certificate2Collection? clientAuthorities = null)
     {
-        if (!options.HasCredentials)
+        if (!options.HasDeviceAuthentication)
         {
             logger.DevicesAnonymous();
             return null;
         }
-        var devices = DeviceCredentials.Load(options.CredentialsPath!, registry, options.Root, out int unregistered);
-        logger.DeviceCredentialsLoaded(options.CredentialsPath!, devices.Count, unregistered, options.AnonymousAllowed ? "allowed" : "refused");
+        IReadOnlyDictionary<string, DeviceIdentity> devices = new Dictionary<string, DeviceIdentity>();
+        if (options.HasCredentials)
+        {
+            devices = DeviceCredentials.Load(options.CredentialsPath!, registry, options.Root, out int unregistered);
+            logger.DeviceCredentialsLoaded(options.CredentialsPath!, devices.Count, unregistered, options.AnonymousAllowed ? "allowed" : "refused");
+        }
+        DeviceCertificatePolicy? certificates = null;
+        if (options.Tls.ClientCertificatesAccepted)
+        {
+            ArgumentNullException.ThrowIfNull(clientAuthorities);
+            certificates = new DeviceCertificatePolicy(clientAuthorities, options.Tls.ClientCertificateMode, registry, options.Root, TimeProvider.System);
+            logger.DeviceCertificatesAccepted(clientAuthorities.Count, options.Tls.ClientCaPath!);
+        }
         // Log lines are limited on real time: the limit is about log volume, not the rules.
-        return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System);
+        return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System, certificates);
+    }
+
+    /// <summary>Devices in the credentials file in force.</summary>
+    public int CredentialCount => _devices.Count;
+
+    /// <summary>
+    /// Puts a reloaded credentials file in force. Returns the client ids of the connections
+    /// accepted by a secret whose entry is gone or changed (a new secret, another community):
+    /// they are to be closed, so a withdrawn or replaced secret keeps no connection open.
+    /// Connections by certificate are not the credentials file's and stay.
+    /// </summary>
+    public List<string> ReplaceCredentials(IReadOnlyDictionary<string, DeviceIdentity> devices)
+    {
+        var stale = new List<string>();
+        lock (_lock)
+        {
+            _devices = devices;
+            foreach (var (clientId, owner) in _owners)
+            {
+                if (owner.Hash is not null && (!devices.TryGetValue(owner.UserName, out var now) || now != owner))
+                {
+                    stale.Add(clientId);
+                }
+            }
+        }
+        return stale;
     }
 
     /// <summary>
-    /// Checks a CONNECT: Success, or the reason to refuse it with (counted and logged). A
-    /// device accepted here holds its client id until <see cref="Release"/>.
+    /// Checks a CONNECT: Success with the device it was accepted as (null for an anonymous
+    /// client), or the reason to refuse it with (counted and logged). A device accepted here holds
+    /// its client id until <see cref="Release"/>. A certificate the TLS handshake checked
+    /// (<see cref="ValidateCertificate"/>) names the device; otherwise the user name and secret do.
     /// </summary>
-    public MqttReasonCode Authenticate(string clientId, string? userName, string? secret, out string? reasonString)
+    public MqttReasonCode Authenticate(string clientId, string? userName, string? secret, X509Certificate2? certificate,
+        out DeviceIdentity? device, out string? reasonString)
     {
+        device = null;
         reasonString = null;
-        if (string.IsNullOrEmpty(userName))
+        DeviceIdentity? named;
+        if (_certificates is not null && certificate is not null)
+        {
+            named = DeviceByCertificate(certificate, userName, out var refused);
+            if (named is null)
+            {
+                return Refuse(refused!.Value.Reason, refused.Value.Code, refused.Value.UserName, out reasonString);
+            }
+        }
+        else if (string.IsNullOrEmpty(userName))
         {
             return _allowAnonymous ? MqttReasonCode.Success
                 : Refuse(ConnectRefusal.NoCredentials, MqttReasonCode.BadUserNameOrPassword, UnknownUser, out reasonString);
         }
-        secret ??= "";
-        if (!_devices.TryGetValue(userName, out var device))
+        else
         {
-            DeviceCredentialHash.VerifyNothing(secret);
-            return Refuse(ConnectRefusal.UnknownDevice, MqttReasonCode.BadUserNameOrPassword, UnknownUser, out reasonString);
+            secret ??= "";
+            if (!_devices.TryGetValue(userName, out named))
+            {
+                DeviceCredentialHash.VerifyNothing(secret);
+                return Refuse(ConnectRefusal.UnknownDevice, MqttReasonCode.BadUserNameOrPassword, UnknownUser, out reasonString);
+            }
+            if (!DeviceCredentialHash.Verify(secret, named.Hash!))
+            {
+                return Refuse(ConnectRefusal.WrongSecret, MqttReasonCode.BadUserNameOrPassword, userName, out reasonString);
+            }
         }
-        if (!DeviceCredentialHash.Verify(secret, device.Hash))
-        {
-            return Refuse(ConnectRefusal.WrongSecret, MqttReasonCode.BadUserNameOrPassword, userName, out reasonString);
-        }
-        var refusal = Hold(clientId, userName);
-        if (refusal is { } reason)
+        if (Hold(clientId, named) is { } reason)
         {
             // NotAuthorized rather than MQTT 5's QuotaExceeded for too many connections: a 3.1.1
             // client has no return code for a quota, and "not authorized" is what it gets.
-            return Refuse(reason, reason == ConnectRefusal.ClientIdTaken ? MqttReasonCode.ClientIdentifierNotValid : MqttReasonCode.NotAuthorized,
-                userName, out reasonString);
+            var code = reason switch
+            {
+                ConnectRefusal.ClientIdTaken => MqttReasonCode.ClientIdentifierNotValid,
+                ConnectRefusal.WrongSecret => MqttReasonCode.BadUserNameOrPassword,
+                _ => MqttReasonCode.NotAuthorized,
+            };
+            return Refuse(reason, code, named.UserName, out reasonString);
         }
+        device = named;
         return MqttReasonCode.Success;
     }
 
     /// <summary>
-    /// True when a publication of <paramref name="userName"/> on <paramref name="topic"/> may go on
-    /// to ingestion. A refused QoS 1 message is answered with a PUBACK carrying NotAuthorized
-    /// (MQTT 5; a 3.1.1 client just gets its PUBACK), a QoS 0 one is dropped; either way nothing
-    /// of it is stored and no rule sees it.
+    /// True when a publication of the connection accepted as <paramref name="device"/> (null:
+    /// anonymous) on <paramref name="topic"/> may go on to ingestion. A refused QoS 1 message is
+    /// answered with a PUBACK carrying NotAuthorized (MQTT 5; a 3.1.1 client just gets its PUBACK),
+    /// a QoS 0 one is dropped; either way nothing of it is stored and no rule sees it.
     /// </summary>
-    public bool MayPublish(string? userName, ReadOnlySpan<char> topic)
+    public bool MayPublish(DeviceIdentity? device, ReadOnlySpan<char> topic)
     {
-        if (string.IsNullOrEmpty(userName) || !_devices.TryGetValue(userName, out var device))
+        if (device is null)
         {
-            // Only an anonymous client gets here (a named one was refused at CONNECT unless known),
-            // and only when anonymous clients are allowed.
+            // Only an anonymous client gets here, and only when anonymous clients are allowed.
             return _allowAnonymous;
         }
         if (device.MayPublishOn(topic))
@@ -125,55 +191,65 @@ internal sealed class DeviceAccess
     }
 
     /// <summary>Devices subscribe to nothing: they have no topic to receive on. Anonymous clients may, when they may connect.</summary>
-    public bool MaySubscribe(string? userName)
+    public bool MaySubscribe(DeviceIdentity? device)
     {
-        if (string.IsNullOrEmpty(userName) && _allowAnonymous)
+        if (device is null && _allowAnonymous)
         {
             return true;
         }
         _counters.CountSubscribeRefused();
-        string shown = KnownOrUnknown(userName);
-        if (_logger.IsEnabled(LogLevel.Warning) && _logLimit.ShouldLog("subscribe:" + shown, out long suppressed))
+        string userName = device?.UserName ?? UnknownUser;
+        if (_logger.IsEnabled(LogLevel.Warning) && _logLimit.ShouldLog("subscribe:" + userName, out long suppressed))
         {
-            _logger.DeviceSubscribeRefused(shown, suppressed);
+            _logger.DeviceSubscribeRefused(userName, suppressed);
         }
         return false;
     }
 
-    /// <summary>A device's connection ended (not taken over by its own successor): its client id is free again.</summary>
-    public void Release(string clientId, string? userName)
+    /// <summary>
+    /// A device's connection ended, not taken over by a successor of the same device (which holds
+    /// the client id on): its client id and its connection slot are free again.
+    /// </summary>
+    public void Release(string clientId, DeviceIdentity device)
     {
-        if (string.IsNullOrEmpty(userName))
-        {
-            return;
-        }
         lock (_lock)
         {
-            if (_owners.TryGetValue(clientId, out string? owner) && owner == userName)
+            if (_owners.TryGetValue(clientId, out var owner) && owner.UserName == device.UserName)
             {
                 _owners.Remove(clientId);
-                if (--_connections[owner] == 0)
+                if (--_connections[owner.UserName] == 0)
                 {
-                    _connections.Remove(owner);
+                    _connections.Remove(owner.UserName);
                 }
             }
         }
     }
 
-    private ConnectRefusal? Hold(string clientId, string userName)
+    private ConnectRefusal? Hold(string clientId, DeviceIdentity device)
     {
+        string userName = device.UserName;
         lock (_lock)
         {
-            if (_owners.TryGetValue(clientId, out string? owner))
+            // The secret was checked outside the lock: a reload since then may have replaced it.
+            if (device.Hash is not null && _devices.GetValueOrDefault(userName) != device)
             {
-                return owner == userName ? null : ConnectRefusal.ClientIdTaken;
+                return ConnectRefusal.WrongSecret;
+            }
+            if (_owners.TryGetValue(clientId, out var owner))
+            {
+                if (owner.UserName != userName)
+                {
+                    return ConnectRefusal.ClientIdTaken;
+                }
+                _owners[clientId] = device;
+                return null;
             }
             int held = _connections.GetValueOrDefault(userName);
             if (held >= _maxConnections)
             {
                 return ConnectRefusal.TooManyConnections;
             }
-            _owners.Add(clientId, userName);
+            _owners.Add(clientId, device);
             _connections[userName] = held + 1;
             return null;
         }
@@ -189,8 +265,4 @@ internal sealed class DeviceAccess
         }
         return code;
     }
-
-    // A user name that is not a provisioned device is whatever the client typed: not logged.
-    private string KnownOrUnknown(string? userName) =>
-        userName is not null && _devices.ContainsKey(userName) ? userName : UnknownUser;
 }

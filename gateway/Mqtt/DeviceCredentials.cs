@@ -4,7 +4,8 @@ using LightsOn.Rules;
 namespace LightsOn.Gateway.Mqtt;
 
 /// <summary>
-/// The device credentials file (<c>Mqtt:CredentialsPath</c>), read once at start:
+/// The device credentials file (<c>Mqtt:CredentialsPath</c>), read at start and again when it
+/// changes (<see cref="DeviceCredentialsReloader"/>):
 /// <c>{"devices":[{"household":"h0001","device":"l1","hash":"pbkdf2-sha256$…"}]}</c>.
 /// Only hashes are kept; <c>device-sim credentials</c> writes the file and, apart, the secrets.
 /// </summary>

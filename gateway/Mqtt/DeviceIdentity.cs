@@ -1,10 +1,12 @@
 namespace LightsOn.Gateway.Mqtt;
 
 /// <summary>
-/// One device's entry in the credentials file, with the topic prefix it may publish under
-/// (<c>{root}/{community}/{household}/</c>, the community taken from the registry).
+/// A device the embedded broker knows, with the topic prefix it may publish under
+/// (<c>{root}/{community}/{household}/</c>, the community taken from the registry): an entry of
+/// the credentials file, with its secret's <see cref="Hash"/>, or a device named by its
+/// certificate, whose hash is null (the certificate is its credential).
 /// </summary>
-internal sealed record DeviceIdentity(string Household, string Device, string Hash, string TopicPrefix)
+internal sealed record DeviceIdentity(string Household, string Device, string? Hash, string TopicPrefix)
 {
     /// <summary>The MQTT user name a device connects with: <c>{household}/{device}</c>.</summary>
     public string UserName => UserNameOf(Household, Device);

@@ -16,8 +16,14 @@ internal sealed class MqttOptions
     /// </summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The embedded broker's port, or the external broker's.</summary>
+    /// <summary>
+    /// The embedded broker's plain (unencrypted) listener port, 0 for none (TLS only, with
+    /// <see cref="Tls"/>); or the external broker's port.
+    /// </summary>
     public int Port { get; set; } = 1883;
+
+    /// <summary>The embedded broker's TLS listener (<c>Mqtt:Tls</c>); off unless its certificate is set.</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
 
     public string? Host { get; set; }
     public string? Username { get; set; }
@@ -43,8 +49,8 @@ internal sealed class MqttOptions
     public string? CredentialsPath { get; set; }
 
     /// <summary>
-    /// Whether devices may connect without credentials. Unset: only when no
-    /// <see cref="CredentialsPath"/> is configured (a development set-up).
+    /// Whether devices may connect without credentials. Unset: only when devices have no way to
+    /// authenticate, neither <see cref="CredentialsPath"/> nor client certificates (a development set-up).
     /// </summary>
     public bool? AllowAnonymous { get; set; }
 
@@ -60,7 +66,13 @@ internal sealed class MqttOptions
 
     public bool HasCredentials => !string.IsNullOrWhiteSpace(CredentialsPath);
 
-    public bool AnonymousAllowed => AllowAnonymous ?? !HasCredentials;
+    /// <summary>Devices can prove who they are: with a secret from the credentials file, or a certificate.</summary>
+    public bool HasDeviceAuthentication => HasCredentials || Tls.ClientCertificatesAccepted;
+
+    public bool AnonymousAllowed => AllowAnonymous ?? !HasDeviceAuthentication;
+
+    /// <summary>The embedded broker listens without TLS on <see cref="Port"/>.</summary>
+    public bool PlainListenerEnabled => Port != 0;
 
     /// <summary>The first topic level of every device topic.</summary>
     public string Root { get; set; } = "lightson";

@@ -14,9 +14,11 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         {
             errors.Add($"Mqtt:Mode must be '{MqttOptions.Embedded}' or '{MqttOptions.External}', not '{options.Mode}'.");
         }
-        if (options.Port is < 1 or > 65535)
+        if (options.Port is < 0 or > 65535 || options.Port == 0 && !(embedded && options.Tls.IsEnabled))
         {
-            errors.Add($"Mqtt:Port must be a TCP port (1 to 65535), not {options.Port}.");
+            errors.Add(embedded && options.Port == 0
+                ? "Mqtt:Port must be a TCP port (1 to 65535), not 0. (0 turns the plain listener off, for TLS only: it needs the TLS listener, Mqtt:Tls:CertificatePath.)"
+                : $"Mqtt:Port must be a TCP port (1 to 65535), not {options.Port}.");
         }
         if (embedded && !IPAddress.TryParse(options.BindAddress, out _))
         {
@@ -38,9 +40,13 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         {
             errors.Add($"Mqtt:Root must be one topic level without '/', '+', '#' or '$', not '{options.Root}'.");
         }
-        if (embedded && options.AllowAnonymous == false && !options.HasCredentials)
+        if (embedded && options.AllowAnonymous == false && !options.HasDeviceAuthentication)
         {
-            errors.Add("Mqtt:AllowAnonymous=false needs Mqtt:CredentialsPath: without credentials no device could connect.");
+            errors.Add("Mqtt:AllowAnonymous=false needs Mqtt:CredentialsPath or device certificates (Mqtt:Tls:ClientCertificateMode): without either no device could connect.");
+        }
+        if (embedded)
+        {
+            ValidateTls(options, errors);
         }
         if (options.MaxPacketBytes is < 1024 or > 268_435_460)
         {
@@ -51,5 +57,52 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add($"Mqtt:MaxConnectionsPerDevice must be at least 1, not {options.MaxConnectionsPerDevice}.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateTls(MqttOptions options, List<string> errors)
+    {
+        var tls = options.Tls;
+        if (!tls.IsEnabled)
+        {
+            if (tls.ClientCertificateMode != ClientCertificateMode.None || !string.IsNullOrWhiteSpace(tls.ClientCaPath) || !string.IsNullOrWhiteSpace(tls.KeyPath))
+            {
+                errors.Add("Mqtt:Tls:ClientCertificateMode, Mqtt:Tls:ClientCaPath and Mqtt:Tls:KeyPath need the TLS listener: set Mqtt:Tls:CertificatePath.");
+            }
+            return;
+        }
+        int before = errors.Count;
+        if (tls.Port is < 1 or > 65535)
+        {
+            errors.Add($"Mqtt:Tls:Port must be a TCP port (1 to 65535), not {tls.Port}.");
+        }
+        else if (tls.Port == options.Port)
+        {
+            errors.Add($"Mqtt:Tls:Port must differ from Mqtt:Port (both {tls.Port}): set Mqtt:Port=0 for TLS only.");
+        }
+        if (!Enum.IsDefined(tls.ClientCertificateMode))
+        {
+            errors.Add($"Mqtt:Tls:ClientCertificateMode must be none, optional or required, not {tls.ClientCertificateMode}.");
+        }
+        else if (tls.ClientCertificateMode != ClientCertificateMode.None && string.IsNullOrWhiteSpace(tls.ClientCaPath))
+        {
+            errors.Add($"Mqtt:Tls:ClientCertificateMode={tls.ClientCertificateMode.ToString().ToLowerInvariant()} needs Mqtt:Tls:ClientCaPath, the CA that signs the device certificates.");
+        }
+        else if (tls.ClientCertificateMode == ClientCertificateMode.None && !string.IsNullOrWhiteSpace(tls.ClientCaPath))
+        {
+            errors.Add("Mqtt:Tls:ClientCaPath is set but Mqtt:Tls:ClientCertificateMode is none: set it to optional or required, or leave the CA out.");
+        }
+        if (errors.Count > before)
+        {
+            return;
+        }
+        // The files are read here too, so a bad one stops the start before anything else runs.
+        try
+        {
+            BrokerCertificates.Load(tls).Dispose();
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add(e.Message);
+        }
     }
 }

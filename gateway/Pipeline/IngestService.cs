@@ -82,8 +82,7 @@ internal sealed class IngestService(
         IMqttPublisher publisher;
         if (mqtt.IsEmbedded)
         {
-            var access = DeviceAccess.Create(mqtt, registry.Registry, deviceAccess, loggers.CreateLogger<DeviceAccess>());
-            _broker = new MqttBroker(mqtt, ingestor, counters, access, loggers.CreateLogger<MqttBroker>());
+            _broker = MqttBroker.Create(mqtt, ingestor, counters, registry.Registry, deviceAccess, loggers);
             publisher = _broker;
         }
         else

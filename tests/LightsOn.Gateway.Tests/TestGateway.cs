@@ -34,6 +34,9 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <summary>The embedded broker's port.</summary>
     public int MqttPort => App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightsOn.Gateway.Mqtt.MqttOptions>>().Value.Port;
 
+    /// <summary>The embedded broker's TLS port (<c>Mqtt:Tls:Port</c>).</summary>
+    public int MqttTlsPort => App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LightsOn.Gateway.Mqtt.MqttOptions>>().Value.Tls.Port;
+
     public static Task<TestGateway> StartAsync(params string[] settings) => StartAtAsync(StartTime, settings);
 
     /// <param name="start">Where the rules' fake clock starts (a restart later in time, say).</param>

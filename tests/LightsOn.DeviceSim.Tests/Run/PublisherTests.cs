@@ -70,4 +70,60 @@ public sealed class PublisherTests
         }
         Assert.All(sent, s => Assert.StartsWith("lightson/" + Registry.Households[0].Community + "/h", s.Topic, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_sink_with_a_connection_per_device_gets_each_devices_messages_on_that_devices_connection()
+    {
+        var time = new FakeTimeProvider(Start);
+        var sink = new DeviceConnectionSink(Registry.Households);
+        var publisher = new Publisher(Registry.Households, new SimClock(time, Start.UtcTicks, speed: 1), sink);
+        var messages = new RoutineGenerator(Registry.Households, seed: 2)
+            .Generate(Start.UtcTicks - TimeSpan.TicksPerHour, Start.UtcTicks).ToList();
+
+        Assert.Equal(messages.Count, await publisher.RunAsync(messages, CancellationToken.None));
+
+        foreach (var (connection, topic, _) in sink.Sent)
+        {
+            var levels = topic.Split('/');
+            Assert.Equal(sink.Owners[connection], (levels[2], levels[4]));
+        }
+        Assert.True(sink.Sent.Select(s => s.Connection).Distinct().Count() > Registry.Households.Count);
+    }
+
+    /// <summary>One connection per device, as the simulator opens them with device secrets.</summary>
+    private sealed class DeviceConnectionSink : IMessageSink
+    {
+        private readonly int[][] _connections;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(int Connection, string Topic, string Payload)> _sent = new();
+
+        public DeviceConnectionSink(IReadOnlyList<Household> households)
+        {
+            var owners = new List<(string, string)>();
+            _connections = new int[households.Count][];
+            for (int h = 0; h < households.Count; h++)
+            {
+                _connections[h] = new int[households[h].Devices.Count];
+                for (int d = 0; d < households[h].Devices.Count; d++)
+                {
+                    _connections[h][d] = owners.Count;
+                    owners.Add((households[h].Id, households[h].Devices[d].Id));
+                }
+            }
+            Owners = owners;
+        }
+
+        public IReadOnlyList<(string Household, string Device)> Owners { get; }
+
+        public IReadOnlyList<(int Connection, string Topic, string Payload)> Sent => [.. _sent];
+
+        public int Connections => Owners.Count;
+
+        public int ConnectionOf(int household, int device) => _connections[household][device];
+
+        public ValueTask PublishAsync(int connection, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        {
+            _sent.Enqueue((connection, topic, System.Text.Encoding.UTF8.GetString(payload.Span)));
+            return ValueTask.CompletedTask;
+        }
+    }
 }

@@ -130,6 +130,18 @@ public sealed class DeviceAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_takeover_leaves_the_device_at_its_connection_limit()
+    {
+        await using var gateway = await StartAsync();
+        using var first = await ConnectAsync(gateway, "h0001/l1", Secret, "l1-a");
+        using var second = await ConnectAsync(gateway, "h0001/l1", Secret, "l1-b");
+        using var takeover = await ConnectAsync(gateway, "h0001/l1", Secret, "l1-b");
+
+        // l1-a and the new l1-b: still two, so a third client id is one too many.
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnectAsync(gateway, "h0001/l1", Secret, "l1-c"));
+    }
+
+    [Fact]
     public async Task Without_a_credentials_file_devices_connect_anonymously_as_before_with_a_warning()
     {
         await using var gateway = await TestGateway.StartAsync($"--Influx:Url={_influx.Url}");
