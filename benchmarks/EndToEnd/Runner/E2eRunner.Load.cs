@@ -10,7 +10,8 @@ namespace LightsOn.Benchmarks.EndToEnd.Runner;
 internal sealed partial class E2eRunner
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(5);
+    // Generous: over an external broker at --rate max the gateway may still be working through the queue long after the load ended.
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Waits until what the load handed over has gone all the way through (the count that is

@@ -27,6 +27,7 @@ internal sealed partial class E2eRunner
 
         string folder = VariantFolder(E2eVariants.Million);
         await using var influx = await InfluxServer.StartAsync(folder);
+        await influx.ExecuteAsync($"CREATE DATABASE \"{Database}\"");
         string report = Path.Combine(folder, "gc-report.txt");
         var environment = new Dictionary<string, string>
         {
