@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using LightsOn.Benchmarks.EndToEnd.NodeRed;
 using LightsOn.Benchmarks.EndToEnd.References;
 using LightsOn.Benchmarks.EndToEnd.Shared;
 
@@ -116,7 +115,7 @@ internal sealed partial class E2eRunner
         await influx.ExecuteAsync($"CREATE DATABASE \"{Database}\"");
         await using var mosquitto = await MosquittoBroker.StartAsync(folder);
         // Integration point with the Node-RED peer (its own file, EndToEnd/NodeRed/NodeRedPeer.cs).
-        await using var peer = await NodeRedPeer.StartAsync(Path.Combine(folder, "node-red"), mosquitto.Port,
+        await using var peer = await NodeRed.NodeRedPeer.StartAsync(Path.Combine(folder, "node-red"), mosquitto.Port,
             influx.Url.ToString().TrimEnd('/'), Database, _cancellation);
         List<MeasuredProcess> processes =
         [
