@@ -28,7 +28,7 @@ internal static class ResultTable
             "µs per message = CPU seconds / messages acknowledged in the window. Peak memory: VmHWM. Stored: `SELECT count(seq) FROM telemetry` once the count stopped moving, against everything acknowledged (warm-up included).");
         text.AppendLine();
 
-        Line(text, "| variant | sent in window | acknowledged in window | rate | stored / expected | CPU µs per message (CPU s in window) | peak memory |");
+        Line(text, "| variant | sent in window | acknowledged in window | rate | stored / expected | CPU µs per message (CPU s in window, share of one core) | peak memory |");
         Line(text, "|---|---:|---:|---:|---|---|---|");
         foreach (var r in results)
         {
@@ -43,7 +43,7 @@ internal static class ResultTable
                 continue;
             }
             string unit = r.Unit == "point" ? "points/s" : "msg/s";
-            string cpu = string.Join(", ", r.Processes.Select(p => string.Create(Invariant, $"{p.Label} {p.MicrosPerMessage:F1} ({p.CpuSeconds:F1} s)")));
+            string cpu = string.Join(", ", r.Processes.Select(p => string.Create(Invariant, $"{p.Label} {p.MicrosPerMessage:F1} ({p.CpuSeconds:F1} s, {p.CoreShare:P0})")));
             string memory = string.Join(", ", r.Processes.Select(p => $"{p.Label} {Mib(p.PeakKiB)}"));
             Line(text, $"| {r.Name}{(r.Failure is null ? "" : " (failed)")} | {r.Sent:N0} | {r.Acknowledged:N0} | {r.Rate:N0} {unit} | {Storage(r)} | {cpu} | {memory} |");
         }

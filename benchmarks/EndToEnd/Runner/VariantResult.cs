@@ -38,7 +38,9 @@ internal sealed class VariantResult(string name)
         foreach (var process in processes)
         {
             double cpu = CpuSample.CpuSeconds(begin, end, process.Label);
-            Processes.Add(new ProcessFigures(process.Label, cpu, messages > 0 ? cpu * 1e6 / messages : double.NaN, ProcStat.MemoryKiB(process.ProcessId, "VmHWM")));
+            double seconds = CpuSample.Seconds(begin, end);
+            Processes.Add(new ProcessFigures(process.Label, cpu, messages > 0 ? cpu * 1e6 / messages : double.NaN,
+                seconds > 0 ? cpu / seconds : double.NaN, ProcStat.MemoryKiB(process.ProcessId, "VmHWM")));
         }
     }
 }
