@@ -73,10 +73,10 @@ internal sealed partial class E2eRunner
             }
         })).ToArray();
 
-        await Task.Delay(_options.WarmUp, _cancellation);
+        await Task.Delay(_options.WarmUp);
         var begin = CpuSample.Take(processes);
         long writtenAtBegin = Interlocked.Read(ref written);
-        await Task.Delay(_options.Duration, _cancellation);
+        await Task.Delay(_options.Duration);
         // Batches under way are finished, not cut off: the window ends when the last one is answered.
         await stop.CancelAsync();
         await Task.WhenAll(writers);

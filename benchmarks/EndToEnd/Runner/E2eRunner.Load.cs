@@ -31,16 +31,16 @@ internal sealed partial class E2eRunner
     private async Task<VariantResult> RunMqttnetAsync()
     {
         int port = FreePort.Next();
-        var environment = new Dictionary<string, string>
-        {
-            // The gateway runs with server GC (the Web SDK's default, concurrent); so does its reference.
-            ["DOTNET_gcServer"] = "1",
-            ["DOTNET_gcConcurrent"] = "1",
-        };
+        // Under the gateway's runtimeconfig.json: the same GC mode (server) and thread-pool settings,
+        // so whatever runtime tuning the gateway ships with, the reference has it too.
+        string runtimeConfig = Path.ChangeExtension(_gatewayDll, ".runtimeconfig.json");
+        string deps = Path.ChangeExtension(_benchmarksDll, ".deps.json");
         await using var server = ChildProcess.Start("bare MQTTnet server", DotnetHost.Path,
-            [_benchmarksDll, BareMqttnet.Mode, "--port", port.ToString(CultureInfo.InvariantCulture)], environment, standardInput: true);
-        await server.WaitForLineAsync(l => l.StartsWith("listening", StringComparison.Ordinal), StartTimeout, "listening");
+            ["exec", "--runtimeconfig", runtimeConfig, "--depsfile", deps, _benchmarksDll, BareMqttnet.Mode, "--port", port.ToString(CultureInfo.InvariantCulture)],
+            standardInput: true);
+        string listening = await server.WaitForLineAsync(l => l.StartsWith("listening", StringComparison.Ordinal), StartTimeout, "listening");
         var result = await MeasureLoadAsync(E2eVariants.Mqttnet, port, [new MeasuredProcess("mqttnet", server.Id)], settle: null, probe: null);
+        result.Notes.Add($"ran under the gateway's {Path.GetFileName(runtimeConfig)} ({listening[(listening.IndexOf(' ', StringComparison.Ordinal) + 1)..]})");
         server.CloseInput();
         await server.WaitForExitAsync(TimeSpan.FromSeconds(10));
         return result;
@@ -116,7 +116,7 @@ internal sealed partial class E2eRunner
         await using var mosquitto = await MosquittoBroker.StartAsync(folder);
         // Integration point with the Node-RED peer (its own file, EndToEnd/NodeRed/NodeRedPeer.cs).
         await using var peer = await NodeRed.NodeRedPeer.StartAsync(Path.Combine(folder, "node-red"), mosquitto.Port,
-            influx.Url.ToString().TrimEnd('/'), Database, _cancellation);
+            influx.Url.ToString().TrimEnd('/'), Database, CancellationToken.None);
         List<MeasuredProcess> processes =
         [
             new("node-red", peer.ProcessId), new("mosquitto", mosquitto.ProcessId), new("influxd", influx.ProcessId),
@@ -142,7 +142,7 @@ internal sealed partial class E2eRunner
         await load.WaitForAsync("connected", StartTimeout);
         var start = await load.WaitForAsync("measure-start", _options.WarmUp + StartTimeout);
         var begin = CpuSample.Take(processes);
-        var presses = probe?.PressAllAsync(_options.Duration / _sosButtons.Length, _cancellation);
+        var presses = probe?.PressAllAsync(_options.Duration / _sosButtons.Length);
 
         var drained = await load.WaitForAsync("drained", _options.Duration + SettleTimeout);
         if (drained.Failure is not null)
@@ -243,7 +243,7 @@ internal sealed partial class E2eRunner
             return;
         }
         result.Stored = await influx.WaitForCountAsync(Database, "telemetry", "seq", expected,
-            TimeSpan.FromSeconds(1), stablePolls: 3, TimeSpan.FromMinutes(2), _cancellation);
+            TimeSpan.FromSeconds(1), stablePolls: 3, TimeSpan.FromMinutes(2), CancellationToken.None);
     }
 
     private static void NoteMosquittoLog(VariantResult result, MosquittoBroker mosquitto)

@@ -54,7 +54,7 @@ internal sealed partial class E2eRunner
                 result.Notes.Add($"the resident set was still moving {MaxSettle.TotalSeconds:0} s after the gateway was ready");
                 break;
             }
-            await Task.Delay(1000, _cancellation);
+            await Task.Delay(1000);
         }
         long rss = ProcStat.MemoryKiB(gateway.ProcessId, "VmRSS");
         long peak = ProcStat.MemoryKiB(gateway.ProcessId, "VmHWM");
@@ -65,11 +65,11 @@ internal sealed partial class E2eRunner
         long? rssAfter = null;
         if (gc is not null)
         {
-            await File.WriteAllTextAsync(GcReport.TriggerPath(report), "", _cancellation);
+            await File.WriteAllTextAsync(GcReport.TriggerPath(report), "");
             var wait = Stopwatch.StartNew();
             while (wait.Elapsed < TimeSpan.FromSeconds(60))
             {
-                await Task.Delay(500, _cancellation);
+                await Task.Delay(500);
                 if (GcReport.Read(report) is { ForcedCollections: > 0 } collected)
                 {
                     after = collected;

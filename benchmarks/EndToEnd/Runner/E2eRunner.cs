@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LightsOn.Benchmarks.EndToEnd.Shared;
 
 namespace LightsOn.Benchmarks.EndToEnd.Runner;
@@ -22,17 +23,15 @@ internal sealed partial class E2eRunner
     private readonly string _gatewayDll;
     private readonly string _deviceSimDll;
     private readonly string _benchmarksDll;
-    private readonly CancellationToken _cancellation;
     private string _registry = "";
     private int _devices;
     private SosButton[] _sosButtons = [];
 
-    private E2eRunner(E2eOptions options, string root, string folder, CancellationToken cancellation)
+    private E2eRunner(E2eOptions options, string root, string folder)
     {
         _options = options;
         _root = root;
         _folder = folder;
-        _cancellation = cancellation;
         _gatewayDll = Path.Combine(root, "gateway", "bin", "Release", "net10.0", "LightsOn.Gateway.dll");
         _deviceSimDll = Path.Combine(root, "device-sim", "bin", "Release", "net10.0", "LightsOn.DeviceSim.dll");
         _benchmarksDll = typeof(E2eRunner).Assembly.Location;
@@ -75,19 +74,24 @@ internal sealed partial class E2eRunner
             await Console.Error.WriteLineAsync("Cannot find the repository (LightsOn.slnx) above the current folder or the benchmarks build.");
             return 1;
         }
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
         string folder = Directory.CreateTempSubdirectory("lightson-e2e-").FullName;
+        // Stopped half-way (Ctrl+C, SIGTERM): no server of the run outlives it, no folder stays
+        // behind; then the signal's default action ends the runner.
+        void Stop(PosixSignalContext context)
+        {
+            Console.Error.WriteLine($"// {context.Signal}: stopping the run's servers");
+            ChildProcess.KillAll();
+            TryDelete(folder);
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            return await new E2eRunner(options, root, folder, cancellation.Token).RunAsync();
+            return await new E2eRunner(options, root, folder).RunAsync();
         }
         finally
         {
+            ChildProcess.KillAll();
             TryDelete(folder);
         }
 #endif
@@ -117,7 +121,6 @@ internal sealed partial class E2eRunner
         var results = new List<VariantResult>();
         foreach (string variant in _options.Variants)
         {
-            _cancellation.ThrowIfCancellationRequested();
             Console.WriteLine($"// {variant}: {E2eVariants.Describe(variant)}");
             var clock = Stopwatch.StartNew();
             VariantResult result;
@@ -125,7 +128,7 @@ internal sealed partial class E2eRunner
             {
                 result = await RunVariantAsync(variant);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !_cancellation.IsCancellationRequested)
+            catch (Exception e) // A variant that fails is reported as not measured, and the others still run.
             {
                 result = new VariantResult(variant) { Failure = $"{e.GetType().Name}: {e.Message}" };
             }
@@ -195,7 +198,7 @@ internal sealed partial class E2eRunner
         _registry = Path.Combine(_folder, "registry.json");
         int households = _options.Households + _options.Sos;
         await GenerateRegistryAsync(households, _registry);
-        var registry = LightsOn.Rules.RegistryLoader.Parse(await File.ReadAllBytesAsync(_registry, _cancellation), _registry);
+        var registry = LightsOn.Rules.RegistryLoader.Parse(await File.ReadAllBytesAsync(_registry), _registry);
         _devices = registry.Households.Take(_options.Households).Sum(h => h.Devices.Count);
         _sosButtons = [.. registry.Households.Skip(_options.Households).Select(h =>
             new SosButton(h.Community, h.Id, h.Devices.First(d => d.Kind == LightsOn.Rules.DeviceKind.Sos).Id))];
@@ -232,13 +235,23 @@ internal sealed partial class E2eRunner
 
     private static void TryDelete(string folder)
     {
-        try
+        // Servers that were just killed, or a variant disposing its own folder, may still be
+        // removing files underneath: try again a few times.
+        for (int attempt = 1; Directory.Exists(folder); attempt++)
         {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"// could not remove {folder}: {e.Message}");
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (attempt == 5)
+                {
+                    Console.Error.WriteLine($"// could not remove {folder}: {e.Message}");
+                    return;
+                }
+                Thread.Sleep(200);
+            }
         }
     }
 }

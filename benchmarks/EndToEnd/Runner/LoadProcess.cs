@@ -1,4 +1,5 @@
 using LightsOn.Benchmarks.EndToEnd.Load;
+using LightsOn.Benchmarks.EndToEnd.Shared;
 
 namespace LightsOn.Benchmarks.EndToEnd.Runner;
 

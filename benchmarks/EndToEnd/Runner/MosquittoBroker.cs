@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using LightsOn.Benchmarks.EndToEnd.Shared;
 
 namespace LightsOn.Benchmarks.EndToEnd.Runner;

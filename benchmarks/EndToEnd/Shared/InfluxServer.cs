@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 
 namespace LightsOn.Benchmarks.EndToEnd.Shared;
@@ -16,15 +15,13 @@ internal sealed class InfluxServer : IAsyncDisposable
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
 
     private readonly string _folder;
-    private readonly Process _process;
-    private readonly StringBuilder _output;
+    private readonly ChildProcess _process;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(120) };
 
-    private InfluxServer(string folder, Process process, StringBuilder output, int port)
+    private InfluxServer(string folder, ChildProcess process, int port)
     {
         _folder = folder;
         _process = process;
-        _output = output;
         Port = port;
         Url = new Uri($"http://127.0.0.1:{port}");
     }
@@ -47,32 +44,18 @@ internal sealed class InfluxServer : IAsyncDisposable
             int port = FreePort.Next();
             string config = Path.Combine(folder, "influxdb.conf");
             await File.WriteAllTextAsync(config, Config(folder, port, FreePort.Next()));
-            var output = new StringBuilder();
-            var process = new Process
-            {
-                StartInfo = new ProcessStartInfo(influxd, ["run", "-config", config])
-                {
-                    UseShellExecute = false,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    WorkingDirectory = folder,
-                },
-            };
-            process.OutputDataReceived += (_, e) => Append(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var server = new InfluxServer(folder, process, output, port);
+            var process = ChildProcess.Start("influxd", influxd, ["run", "-config", config], workingDirectory: folder);
+            var server = new InfluxServer(folder, process, port);
             if (await server.WaitUntilUpAsync())
             {
                 return server;
             }
-            server.Kill();
+            string tail = process.Tail;
+            await process.DisposeAsync();
             if (attempt == 3)
             {
                 await server.DisposeAsync();
-                throw new InvalidOperationException($"influxd did not answer /ping within {StartDeadline.TotalSeconds} s:\n{Tail(output)}");
+                throw new InvalidOperationException($"influxd did not answer /ping within {StartDeadline.TotalSeconds} s:\n{tail}");
             }
         }
     }
@@ -144,8 +127,7 @@ internal sealed class InfluxServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Kill();
-        _process.Dispose();
+        await _process.DisposeAsync();
         _http.Dispose();
         for (int attempt = 0; attempt < 5; attempt++)
         {
@@ -186,43 +168,6 @@ internal sealed class InfluxServer : IAsyncDisposable
             await Task.Delay(50);
         }
         return false;
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
-
-    private static string Tail(StringBuilder output)
-    {
-        lock (output)
-        {
-            string text = output.ToString();
-            return text.Length > 4000 ? text[^4000..] : text;
-        }
     }
 
     private static string Config(string folder, int httpPort, int rpcPort) => string.Create(CultureInfo.InvariantCulture, $"""

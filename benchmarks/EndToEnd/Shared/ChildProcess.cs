@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LightsOn.Benchmarks.EndToEnd.Runner;
+namespace LightsOn.Benchmarks.EndToEnd.Shared;
 
 /// <summary>
 /// A server or tool the runner starts as its own OS process (so its CPU is its own), with its
@@ -11,6 +11,9 @@ namespace LightsOn.Benchmarks.EndToEnd.Runner;
 internal sealed class ChildProcess : IAsyncDisposable
 {
     private const int KeptLines = 200;
+
+    // Every child still running, so a runner that is stopped (Ctrl+C, SIGTERM) takes them along.
+    private static readonly HashSet<ChildProcess> Running = [];
 
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
@@ -75,7 +78,36 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        lock (Running)
+        {
+            Running.Add(child);
+        }
         return child;
+    }
+
+    /// <summary>Kills every child started here that still runs (for the process-exit handler).</summary>
+    public static void KillAll()
+    {
+        ChildProcess[] running;
+        lock (Running)
+        {
+            running = [.. Running];
+        }
+        foreach (var child in running)
+        {
+            child.Kill();
+        }
+        foreach (var child in running)
+        {
+            try
+            {
+                child._process.WaitForExit(5000);
+            }
+            catch (InvalidOperationException)
+            {
+                // Never started.
+            }
+        }
     }
 
     /// <summary>Waits for a line for which <paramref name="match"/> holds (one written before the call counts too).</summary>
@@ -143,19 +175,35 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Kill();
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
+            await _process.WaitForExitAsync();
         }
         catch (InvalidOperationException)
         {
             // Never started or already reaped.
         }
+        lock (Running)
+        {
+            Running.Remove(this);
+        }
         _process.Dispose();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Never started, already reaped, or gone between the check and the kill.
+        }
     }
 
     private void Receive(string? line)

@@ -1,4 +1,4 @@
-namespace LightsOn.Benchmarks.EndToEnd.Runner;
+namespace LightsOn.Benchmarks.EndToEnd.Shared;
 
 internal static class DotnetHost
 {
