@@ -90,7 +90,7 @@ internal sealed partial class E2eRunner
         if (metrics.TryGetValue("lightson_influx_batches_written_total", out double batches) && batches > 0)
         {
             result.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"gateway wrote {metrics.GetValueOrDefault("lightson_influx_points_written_total"):N0} points in {batches:N0} batches ({metrics.GetValueOrDefault("lightson_influx_points_written_total") / batches:N0} per batch on average)"));
+                $"gateway wrote {metrics.GetValueOrDefault("lightson_influx_points_written_total"):N0} points in {batches:N0} batches ({metrics.GetValueOrDefault("lightson_influx_points_written_total") / batches:N1} per batch on average)"));
         }
         if (gateway.Problems is { } problems)
         {
