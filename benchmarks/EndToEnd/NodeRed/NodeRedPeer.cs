@@ -48,14 +48,11 @@ internal sealed class NodeRedPeer : IAsyncDisposable
     /// <summary>The <c>node</c> process running Node-RED, for CPU accounting from /proc.</summary>
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts Node-RED with the per-message wiring (one InfluxDB write per MQTT message).</summary>
-    public static Task<NodeRedPeer> StartAsync(string workDir, int mqttPort, string influxUrl, string database, CancellationToken ct) =>
-        StartAsync(workDir, mqttPort, influxUrl, database, batch: false, ct);
-
     /// <summary>
     /// Installs Node-RED if needed, writes the flow and settings into <paramref name="workDir"/>
     /// (its user directory), starts it, and returns once its MQTT subscription delivers messages
-    /// to the flow. With <paramref name="batch"/>, a join node collects up to
+    /// to the flow. Without <paramref name="batch"/>, one InfluxDB write per MQTT message (the
+    /// common wiring); with it, a join node collects up to
     /// <see cref="NodeRedFlow.BatchSize"/> points or <see cref="NodeRedFlow.BatchTimeoutSeconds"/>
     /// and the influxdb batch node writes them in one request.
     /// </summary>

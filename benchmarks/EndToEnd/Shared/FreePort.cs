@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LightsOn.Benchmarks.EndToEnd.NodeRed;
+namespace LightsOn.Benchmarks.EndToEnd.Shared;
 
 internal static class FreePort
 {
