@@ -7,9 +7,9 @@ namespace LightsOn.Gateway.Pipeline;
 
 /// <summary>
 /// Every alert change, as it happens on a shard's thread: logged by id, formatted once as the
-/// design.md JSON event, then stored as an <c>alert</c> point, handed to the <see cref="AlertFeed"/>
-/// (the API, the live stream, webhooks) and published on <c>{root}/alerts/{community}/{household}</c>
-/// (QoS 1), off the shard's thread so the hot path never waits on the network.
+/// design.md JSON event, then handed to the <see cref="AlertFeed"/> (the API, the live stream,
+/// webhooks), published on <c>{root}/alerts/{community}/{household}</c> (QoS 1) and stored as an
+/// <c>alert</c> point, off the shard's thread so the hot path never waits on the network.
 /// </summary>
 /// <remarks>
 /// The queue is unbounded: alerts are rare next to telemetry, a shard must never block on one,
@@ -61,17 +61,9 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
     {
         await foreach (var pending in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            // Stored whatever the broker does: the alert record must not depend on delivery.
-            try
-            {
-                await _store!.AppendAlertAsync(pending.Record, pending.Household.Community, pending.Household.Id).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException)
-            {
-                // Storage has stopped (shutdown): the alert event is still published below.
-            }
-            // In memory and queued only: people watching the stream see the change before the
-            // broker round trip.
+            // People first: the stream, the API and the alerts topic get the change before it is
+            // stored, so a backlog in storage never delays an alert. In memory and queued only:
+            // people watching the stream see the change before the broker round trip.
             _feed.Append(pending.Record, pending.Household, pending.Json);
             if (await TryPublishAsync(pending).ConfigureAwait(false))
             {
@@ -80,6 +72,15 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
             else
             {
                 Interlocked.Increment(ref _failed);
+            }
+            // Stored whatever the broker did: the alert record must not depend on delivery.
+            try
+            {
+                await _store!.AppendAlertAsync(pending.Record, pending.Household.Community, pending.Household.Id).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Storage has stopped (shutdown): the alert event went out all the same.
             }
         }
     }

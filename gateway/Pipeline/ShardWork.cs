@@ -15,6 +15,9 @@ internal readonly struct ShardWork
     }
 
     public bool IsTick { get; }
+
+    /// <summary>An SOS or a fall: its rules run ahead of other telemetry (see <see cref="ShardWorker"/>).</summary>
+    public bool IsUrgent => !IsTick && Point.Kind is DeviceKind.Sos or DeviceKind.Fall;
     public TelemetryPoint Point { get; }
 
     /// <summary>The rules' view of the message, addressed by the shard-local household index.</summary>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LightsOn.Gateway.Ingest;
+using LightsOn.Rules;
 
 namespace LightsOn.Gateway.Pipeline;
 
@@ -10,12 +11,20 @@ namespace LightsOn.Gateway.Pipeline;
 /// deadlines and events never race.
 /// </summary>
 /// <remarks>
-/// The queue is bounded and storage pushes back when it is full: when storage or the rules
+/// <para>The queue is bounded and storage pushes back when it is full: when storage or the rules
 /// fall behind, publishers wait in <see cref="EnqueueAsync"/>, so the broker stops reading
-/// their sockets (backpressure) and nothing is dropped.
+/// their sockets (backpressure) and nothing is dropped.</para>
+/// <para>SOS and fall messages take a lane of their own, served before the queue, and their
+/// rules run even while the loop waits for storage to take a point: a backlog of telemetry or a
+/// slow InfluxDB delays storing them, never their alerts. Their points are stored right after
+/// the points already waiting.</para>
 /// </remarks>
 internal sealed class ShardWorker : IAsyncDisposable
 {
+    // Urgent messages whose rules ran while storage was full, held for storage at most this many:
+    // past it, a device pressing SOS without pause waits like everyone else.
+    private const int MaxUnstored = 4096;
+
     private readonly RulesShard _shard;
     private readonly IPointSink _sink;
     private readonly IngestCounters _counters;
@@ -25,6 +34,15 @@ internal sealed class ShardWorker : IAsyncDisposable
     private readonly SequenceWindow[] _windows;
     private readonly int[] _firstDevice;
     private readonly Channel<ShardWork> _queue;
+    private readonly Channel<ShardWork> _urgent;
+
+    // Messages whose rules have run, waiting for storage to take their points, oldest first.
+    private readonly Queue<ShardWork> _unstored = new();
+
+    // At most one wait outstanding per queue: a wait left behind when the other queue won would
+    // otherwise pile up on the channel until its next item came.
+    private Task<bool>? _normalWait;
+    private Task<bool>? _urgentWait;
     private readonly ITimer _ticker;
     private readonly Task _loop;
 
@@ -46,6 +64,11 @@ internal sealed class ShardWorker : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _urgent = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(1024)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         // Real time on purpose: the tick only decides how often deadlines are looked at; what is
         // due is decided by the rules' own clock (the demo clock included).
         _ticker = TimeProvider.System.CreateTimer(static s => ((ShardWorker)s!)._queue.Writer.TryWrite(ShardWork.Tick),
@@ -59,41 +82,122 @@ internal sealed class ShardWorker : IAsyncDisposable
     public int QueueDepth => _queue.Reader.Count;
 
     public ValueTask EnqueueAsync(in ShardWork work, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync(work, cancellationToken);
+        (work.IsUrgent ? _urgent : _queue).Writer.WriteAsync(work, cancellationToken);
 
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            while (reader.TryRead(out var work))
+            while (_urgent.Reader.TryRead(out var urgent))
+            {
+                Apply(urgent);
+            }
+            if (_unstored.Count > 0)
+            {
+                await StoreAsync().ConfigureAwait(false);
+                continue;
+            }
+            if (_queue.Reader.TryRead(out var work))
             {
                 if (work.IsTick)
                 {
                     _shard.Run(0, static (engine, _) => engine.Advance());
-                    continue;
                 }
-                if (IsDuplicate(work))
+                else
                 {
-                    // Already stored and applied when it first came: settle it at once.
-                    _counters.Duplicate();
-                    work.Settlement?.Complete(Task.CompletedTask);
-                    continue;
+                    Apply(work);
                 }
-                try
-                {
-                    _shard.Run(work, static (engine, w) => engine.Process(w.Event));
-                    var appended = _sink.AppendAsync(work.Point);
-                    var durable = appended.IsCompletedSuccessfully ? appended.Result : await appended.ConfigureAwait(false);
-                    work.Settlement?.Complete(durable);
-                }
-                catch (Exception e) when (work.Settlement is not null)
-                {
-                    work.Settlement.Fail(e);
-                }
+                continue;
+            }
+            if (!await WaitForWorkAsync().ConfigureAwait(false))
+            {
+                return;
             }
         }
     }
+
+    /// <summary>Runs the rules for one message and puts it in line for storage; a duplicate is settled at once.</summary>
+    private void Apply(in ShardWork work)
+    {
+        if (IsDuplicate(work))
+        {
+            // Already stored and applied when it first came: settle it at once.
+            _counters.Duplicate();
+            work.Settlement?.Complete(Task.CompletedTask);
+            return;
+        }
+        try
+        {
+            _shard.Run(work, static (engine, w) => engine.Process(w.Event));
+        }
+        catch (Exception e) when (work.Settlement is not null)
+        {
+            work.Settlement.Fail(e);
+            return;
+        }
+        _unstored.Enqueue(work);
+    }
+
+    /// <summary>
+    /// Hands the waiting points to storage in order. While storage has no room for one, urgent
+    /// messages that come in meanwhile get their rules run, and join the line.
+    /// </summary>
+    private async Task StoreAsync()
+    {
+        while (_unstored.TryPeek(out var work))
+        {
+            var appended = _sink.AppendAsync(work.Point);
+            Task durable;
+            try
+            {
+                if (appended.IsCompletedSuccessfully)
+                {
+                    durable = appended.Result;
+                }
+                else
+                {
+                    var waiting = appended.AsTask();
+                    while (!waiting.IsCompleted && _unstored.Count < MaxUnstored)
+                    {
+                        await Task.WhenAny(waiting, UrgentReady()).ConfigureAwait(false);
+                        while (_unstored.Count < MaxUnstored && _urgent.Reader.TryRead(out var urgent))
+                        {
+                            Apply(urgent);
+                        }
+                    }
+                    durable = await waiting.ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (work.Settlement is not null)
+            {
+                _unstored.Dequeue();
+                work.Settlement.Fail(e);
+                continue;
+            }
+            _unstored.Dequeue();
+            work.Settlement?.Complete(durable);
+        }
+    }
+
+    /// <returns>False once both queues are completed and empty (the worker is stopping).</returns>
+    private async ValueTask<bool> WaitForWorkAsync()
+    {
+        var normal = NormalReady();
+        var urgent = UrgentReady();
+        var first = await Task.WhenAny(normal, urgent).ConfigureAwait(false);
+        if (await first.ConfigureAwait(false))
+        {
+            return true;
+        }
+        // One queue is done; the other may still have work.
+        return await (first == normal ? urgent : normal).ConfigureAwait(false);
+    }
+
+    private Task<bool> NormalReady() =>
+        _normalWait is { IsCompleted: false } wait ? wait : _normalWait = _queue.Reader.WaitToReadAsync().AsTask();
+
+    private Task<bool> UrgentReady() =>
+        _urgentWait is { IsCompleted: false } wait ? wait : _urgentWait = _urgent.Reader.WaitToReadAsync().AsTask();
 
     private bool IsDuplicate(in ShardWork work)
     {
@@ -111,6 +215,7 @@ internal sealed class ShardWorker : IAsyncDisposable
     {
         await _ticker.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
+        _urgent.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }
 }

@@ -29,6 +29,13 @@ internal sealed class InfluxOptions
     /// <summary>... or when its first point is this old, whichever comes first.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long a batch gathers points before a free send loop takes it (group commit): the
+    /// acknowledgement of a lone message waits this much longer; a light load sends a few points
+    /// per request instead of one.
+    /// </summary>
+    public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Batches in flight at once; InfluxDB takes far more from parallel writers.</summary>
     public int Concurrency { get; set; } = 4;
 

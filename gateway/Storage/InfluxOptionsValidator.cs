@@ -27,6 +27,10 @@ internal sealed class InfluxOptionsValidator : IValidateOptions<InfluxOptions>
         {
             failures.Add($"Influx:BatchSize must be between 1 and 1000000 points, not {options.BatchSize}.");
         }
+        if (options.CommitDelay < TimeSpan.Zero || options.CommitDelay > options.FlushInterval)
+        {
+            failures.Add($"Influx:CommitDelay must be 0 or more and at most Influx:FlushInterval ({options.FlushInterval}), not {options.CommitDelay}.");
+        }
         if (options.FlushInterval <= TimeSpan.Zero || options.FlushInterval > TimeSpan.FromMinutes(1))
         {
             failures.Add($"Influx:FlushInterval must be more than 0 and at most 00:01:00, not {options.FlushInterval}.");

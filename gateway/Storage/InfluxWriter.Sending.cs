@@ -2,6 +2,9 @@ namespace LightsOn.Gateway.Storage;
 
 internal sealed partial class InfluxWriter
 {
+    // About 30 telemetry lines.
+    private const int MinGzipBytes = 4096;
+
     private readonly Task[] _senders;
     private readonly SemaphoreSlim _replayWake = new(0);
     private readonly MemoryStream _replayCompressed = new();
@@ -118,10 +121,13 @@ internal sealed partial class InfluxWriter
         {
             lock (_gate)
             {
-                // Group commit: a sender with nothing to do takes the batch being filled now
-                // instead of at its flush time, so a lone message is durable in one round trip
-                // and, under load, batches grow to whatever arrived while the senders were busy.
-                if (_current is { Count: > 0 } filling)
+                // Group commit: a send loop with nothing to do takes the batch being filled once it
+                // is CommitDelay old instead of at its flush time, so a lone message is durable in
+                // about one round trip and, under load, batches grow to whatever arrived while the
+                // send loops were busy. The short wait is what gathers a few messages per request
+                // when the load is light: a request per message costs InfluxDB and the gateway far
+                // more than the message itself.
+                if (_current is { Count: > 0 } filling && _time.GetElapsedTime(filling.OpenedAt) >= _options.CommitDelay)
                 {
                     Seal(filling);
                 }
@@ -173,9 +179,10 @@ internal sealed partial class InfluxWriter
             return;
         }
 
-        var body = batch.Body(_options.Gzip);
+        bool gzipped = Compresses(batch.Lines.WrittenCount);
+        var body = batch.Body(gzipped);
         var budget = _spool is null ? Timeout.InfiniteTimeSpan : _options.RetryBudget;
-        if (await SendWithRetryAsync(body, batch.Count, budget).ConfigureAwait(false))
+        if (await SendWithRetryAsync(body, gzipped, batch.Count, budget).ConfigureAwait(false))
         {
             return;
         }
@@ -187,8 +194,15 @@ internal sealed partial class InfluxWriter
         await SpoolAsync(_spool, batch).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Whether a body of <paramref name="bytes"/> is sent gzip-compressed: a small one is not,
+    /// because setting up a compressor costs more CPU, on both sides, than its few bytes cost
+    /// to send.
+    /// </summary>
+    private bool Compresses(int bytes) => _options.Gzip && bytes >= MinGzipBytes;
+
     /// <summary>True when the batch is settled (written, or refused as bad); false when the budget ran out.</summary>
-    private async Task<bool> SendWithRetryAsync(ReadOnlyMemory<byte> body, int points, TimeSpan budget)
+    private async Task<bool> SendWithRetryAsync(ReadOnlyMemory<byte> body, bool gzipped, int points, TimeSpan budget)
     {
         long start = _time.GetTimestamp();
         for (int attempt = 0; ; attempt++)
@@ -200,7 +214,7 @@ internal sealed partial class InfluxWriter
             InfluxResponse response;
             try
             {
-                response = await SendAsync(body, points, _abort.Token).ConfigureAwait(false);
+                response = await SendAsync(body, gzipped, points, _abort.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
@@ -229,10 +243,10 @@ internal sealed partial class InfluxWriter
     }
 
     /// <summary>One request, with the bookkeeping every outcome needs. Never <see cref="InfluxOutcome.DatabaseMissing"/>: that becomes a create and a retry.</summary>
-    private async Task<InfluxResponse> SendAsync(ReadOnlyMemory<byte> body, int points, CancellationToken cancellationToken)
+    private async Task<InfluxResponse> SendAsync(ReadOnlyMemory<byte> body, bool gzipped, int points, CancellationToken cancellationToken)
     {
         long sent = _time.GetTimestamp();
-        var response = await _http.WriteAsync(body, _options.Gzip, cancellationToken).ConfigureAwait(false);
+        var response = await _http.WriteAsync(body, gzipped, cancellationToken).ConfigureAwait(false);
         if (response.Outcome == InfluxOutcome.DatabaseMissing)
         {
             _logger.InfluxDatabaseMissing();
@@ -240,7 +254,7 @@ internal sealed partial class InfluxWriter
             if (created.Outcome == InfluxOutcome.Written)
             {
                 sent = _time.GetTimestamp();
-                response = await _http.WriteAsync(body, _options.Gzip, cancellationToken).ConfigureAwait(false);
+                response = await _http.WriteAsync(body, gzipped, cancellationToken).ConfigureAwait(false);
             }
             if (response.Outcome == InfluxOutcome.DatabaseMissing)
             {
@@ -298,7 +312,8 @@ internal sealed partial class InfluxWriter
                 // waiting, so the broker holds the messages) and try both again.
                 _logger.SpoolAppendFailed(batch.Count, e);
                 await Task.Delay(_options.RetryMaxDelay, _time, CancellationToken.None).ConfigureAwait(false);
-                if (!_abort.IsCancellationRequested && await SendWithRetryAsync(batch.Body(_options.Gzip), batch.Count, _options.RetryBudget).ConfigureAwait(false))
+                bool gzipped = Compresses(batch.Lines.WrittenCount);
+                if (!_abort.IsCancellationRequested && await SendWithRetryAsync(batch.Body(gzipped), gzipped, batch.Count, _options.RetryBudget).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -358,8 +373,9 @@ internal sealed partial class InfluxWriter
             return true;
         }
         int points = lines.Span.Count((byte)'\n');
-        var body = _options.Gzip ? WriteBatch.Gzip(lines, _replayCompressed) : lines;
-        var response = await SendAsync(body, points, cancellationToken).ConfigureAwait(false);
+        bool gzipped = Compresses(lines.Length);
+        var body = gzipped ? WriteBatch.Gzip(lines, _replayCompressed) : lines;
+        var response = await SendAsync(body, gzipped, points, cancellationToken).ConfigureAwait(false);
         if (response.Outcome == InfluxOutcome.Failed)
         {
             return false;

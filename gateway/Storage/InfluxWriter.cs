@@ -140,13 +140,6 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         var done = batch.Completion.Task;
         if (++batch.Count == 1)
         {
-            if (_idleSenders > 0)
-            {
-                // Reserve the idle sender, so the points right behind this one fill the next batch.
-                _idleSenders--;
-                Seal(batch);
-                return done;
-            }
             batch.OpenedAt = _time.GetTimestamp();
             _flushArmed.Release();
         }
@@ -185,7 +178,11 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         }
     }
 
-    /// <summary>Seals each batch whose first point is <see cref="InfluxOptions.FlushInterval"/> old.</summary>
+    /// <summary>
+    /// Seals each batch once its first point is <see cref="InfluxOptions.CommitDelay"/> old and a
+    /// send loop is free to take it (group commit), or once it is
+    /// <see cref="InfluxOptions.FlushInterval"/> old in any case.
+    /// </summary>
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
         // One release per batch that got its first point, so every such batch is looked at
@@ -193,33 +190,45 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         while (true)
         {
             await _flushArmed.WaitAsync(cancellationToken).ConfigureAwait(false);
-            WriteBatch batch;
-            long generation;
-            long openedAt;
-            lock (_gate)
+            while (true)
             {
-                if (_current is not { Count: > 0 } current)
+                WriteBatch batch;
+                long generation;
+                TimeSpan age;
+                lock (_gate)
                 {
-                    continue;
+                    if (_current is not { Count: > 0 } current)
+                    {
+                        break;
+                    }
+                    batch = current;
+                    generation = current.Generation;
+                    age = _time.GetElapsedTime(current.OpenedAt);
+                    if (age >= _options.FlushInterval || (age >= _options.CommitDelay && _idleSenders > 0))
+                    {
+                        Seal(batch);
+                        break;
+                    }
                 }
-                batch = current;
-                generation = current.Generation;
-                openedAt = current.OpenedAt;
-            }
-            var wait = _options.FlushInterval - _time.GetElapsedTime(openedAt);
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-            }
-            lock (_gate)
-            {
-                if (ReferenceEquals(_current, batch) && batch.Generation == generation && batch.Count > 0)
+                // Not yet: look again when the commit delay is up; past it, every send loop is busy,
+                // and the first to be free takes the batch (SendLoopAsync), else the flush interval does.
+                var wait = age < _options.CommitDelay ? _options.CommitDelay - age : _options.FlushInterval - age;
+                await Task.Delay(Max(wait, MinFlushWait), _time, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
                 {
-                    Seal(batch);
+                    if (!ReferenceEquals(_current, batch) || batch.Generation != generation)
+                    {
+                        break;
+                    }
                 }
             }
         }
     }
+
+    // Task.Delay does not wait less than the timer's resolution anyway.
+    private static readonly TimeSpan MinFlushWait = TimeSpan.FromMilliseconds(1);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public async ValueTask DisposeAsync()
     {
