@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using LightsOn.Gateway.Ingest;
 using LightsOn.Rules;
@@ -14,16 +15,16 @@ namespace LightsOn.Gateway.Pipeline;
 /// <para>The queue is bounded and storage pushes back when it is full: when storage or the rules
 /// fall behind, publishers wait in <see cref="EnqueueAsync"/>, so the broker stops reading
 /// their sockets (backpressure) and nothing is dropped.</para>
-/// <para>SOS and fall messages take a lane of their own, served before the queue, and their
-/// rules run even while the loop waits for storage to take a point: a backlog of telemetry or a
-/// slow InfluxDB delays storing them, never their alerts. Their points are stored right after
-/// the points already waiting.</para>
+/// <para>SOS and fall messages wait beside the queue instead of in it, and are taken before the
+/// next queued item; their rules run even while the loop waits for storage to take a point. So
+/// a backlog of telemetry or a slow InfluxDB delays storing them, never their alerts. Their
+/// points are stored after the points already waiting.</para>
 /// </remarks>
 internal sealed class ShardWorker : IAsyncDisposable
 {
-    // Urgent messages whose rules ran while storage was full, held for storage at most this many:
-    // past it, a device pressing SOS without pause waits like everyone else.
-    private const int MaxUnstored = 4096;
+    // Urgent messages beside the queue, and those whose rules ran while storage was full, at
+    // most this many each: past it, a device pressing SOS without pause waits in the queue.
+    private const int MaxUrgent = 1024;
 
     private readonly RulesShard _shard;
     private readonly IPointSink _sink;
@@ -34,15 +35,14 @@ internal sealed class ShardWorker : IAsyncDisposable
     private readonly SequenceWindow[] _windows;
     private readonly int[] _firstDevice;
     private readonly Channel<ShardWork> _queue;
-    private readonly Channel<ShardWork> _urgent;
+    private readonly ConcurrentQueue<ShardWork> _urgent = new();
+    private int _urgentCount;
+
+    // Set when urgent work arrives while the loop waits for storage; allocated only then.
+    private TaskCompletionSource? _urgentArrived;
 
     // Messages whose rules have run, waiting for storage to take their points, oldest first.
     private readonly Queue<ShardWork> _unstored = new();
-
-    // At most one wait outstanding per queue: a wait left behind when the other queue won would
-    // otherwise pile up on the channel until its next item came.
-    private Task<bool>? _normalWait;
-    private Task<bool>? _urgentWait;
     private readonly ITimer _ticker;
     private readonly Task _loop;
 
@@ -64,11 +64,6 @@ internal sealed class ShardWorker : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _urgent = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(1024)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
         // Real time on purpose: the tick only decides how often deadlines are looked at; what is
         // due is decided by the rules' own clock (the demo clock included).
         _ticker = TimeProvider.System.CreateTimer(static s => ((ShardWorker)s!)._queue.Writer.TryWrite(ShardWork.Tick),
@@ -81,38 +76,57 @@ internal sealed class ShardWorker : IAsyncDisposable
     /// <summary>Messages waiting in the queue.</summary>
     public int QueueDepth => _queue.Reader.Count;
 
-    public ValueTask EnqueueAsync(in ShardWork work, CancellationToken cancellationToken) =>
-        (work.IsUrgent ? _urgent : _queue).Writer.WriteAsync(work, cancellationToken);
+    public ValueTask EnqueueAsync(in ShardWork work, CancellationToken cancellationToken)
+    {
+        if (work.IsUrgent && Interlocked.Increment(ref _urgentCount) <= MaxUrgent)
+        {
+            _urgent.Enqueue(work);
+            // A full queue needs no wake-up: the loop is busy and looks beside it before each item.
+            _queue.Writer.TryWrite(ShardWork.Wake);
+            Volatile.Read(ref _urgentArrived)?.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+        if (work.IsUrgent)
+        {
+            Interlocked.Decrement(ref _urgentCount);
+        }
+        return _queue.Writer.WriteAsync(work, cancellationToken);
+    }
 
     private async Task RunAsync()
     {
-        while (true)
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (_urgent.Reader.TryRead(out var urgent))
+            while (reader.TryRead(out var work))
             {
-                Apply(urgent);
-            }
-            if (_unstored.Count > 0)
-            {
-                await StoreAsync().ConfigureAwait(false);
-                continue;
-            }
-            if (_queue.Reader.TryRead(out var work))
-            {
+                TakeUrgent();
                 if (work.IsTick)
                 {
                     _shard.Run(0, static (engine, _) => engine.Advance());
                 }
-                else
+                else if (!work.IsWake)
                 {
                     Apply(work);
                 }
-                continue;
+                if (_unstored.Count > 0)
+                {
+                    await StoreAsync().ConfigureAwait(false);
+                }
             }
-            if (!await WaitForWorkAsync().ConfigureAwait(false))
-            {
-                return;
-            }
+        }
+        // Stopping: what came beside the queue at the end still gets its rules and storage.
+        TakeUrgent();
+        await StoreAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the rules of the urgent messages waiting beside the queue; their points join the line for storage.</summary>
+    private void TakeUrgent()
+    {
+        while (_unstored.Count < MaxUrgent && _urgent.TryDequeue(out var urgent))
+        {
+            Interlocked.Decrement(ref _urgentCount);
+            Apply(urgent);
         }
     }
 
@@ -146,27 +160,11 @@ internal sealed class ShardWorker : IAsyncDisposable
     {
         while (_unstored.TryPeek(out var work))
         {
-            var appended = _sink.AppendAsync(work.Point);
             Task durable;
             try
             {
-                if (appended.IsCompletedSuccessfully)
-                {
-                    durable = appended.Result;
-                }
-                else
-                {
-                    var waiting = appended.AsTask();
-                    while (!waiting.IsCompleted && _unstored.Count < MaxUnstored)
-                    {
-                        await Task.WhenAny(waiting, UrgentReady()).ConfigureAwait(false);
-                        while (_unstored.Count < MaxUnstored && _urgent.Reader.TryRead(out var urgent))
-                        {
-                            Apply(urgent);
-                        }
-                    }
-                    durable = await waiting.ConfigureAwait(false);
-                }
+                var appended = _sink.AppendAsync(work.Point);
+                durable = appended.IsCompletedSuccessfully ? appended.Result : await WaitForRoomAsync(appended.AsTask()).ConfigureAwait(false);
             }
             catch (Exception e) when (work.Settlement is not null)
             {
@@ -179,25 +177,25 @@ internal sealed class ShardWorker : IAsyncDisposable
         }
     }
 
-    /// <returns>False once both queues are completed and empty (the worker is stopping).</returns>
-    private async ValueTask<bool> WaitForWorkAsync()
+    private async Task<Task> WaitForRoomAsync(Task<Task> appended)
     {
-        var normal = NormalReady();
-        var urgent = UrgentReady();
-        var first = await Task.WhenAny(normal, urgent).ConfigureAwait(false);
-        if (await first.ConfigureAwait(false))
+        while (!appended.IsCompleted)
         {
-            return true;
+            var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _urgentArrived, arrived);
+            if (_urgent.IsEmpty)
+            {
+                await Task.WhenAny(appended, arrived.Task).ConfigureAwait(false);
+            }
+            Volatile.Write(ref _urgentArrived, null);
+            TakeUrgent();
+            if (_unstored.Count >= MaxUrgent)
+            {
+                break;
+            }
         }
-        // One queue is done; the other may still have work.
-        return await (first == normal ? urgent : normal).ConfigureAwait(false);
+        return await appended.ConfigureAwait(false);
     }
-
-    private Task<bool> NormalReady() =>
-        _normalWait is { IsCompleted: false } wait ? wait : _normalWait = _queue.Reader.WaitToReadAsync().AsTask();
-
-    private Task<bool> UrgentReady() =>
-        _urgentWait is { IsCompleted: false } wait ? wait : _urgentWait = _urgent.Reader.WaitToReadAsync().AsTask();
 
     private bool IsDuplicate(in ShardWork work)
     {
@@ -215,7 +213,6 @@ internal sealed class ShardWorker : IAsyncDisposable
     {
         await _ticker.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
-        _urgent.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }
 }

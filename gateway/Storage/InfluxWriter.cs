@@ -26,6 +26,7 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
     private readonly IBatchSpool? _spool;
     private readonly TimeProvider _time;
     private readonly InfluxHttpClient _http;
+    private readonly TimeSpan _commitDelay;
 
     private readonly Lock _gate = new();
     private readonly Channel<WriteBatch> _free;
@@ -35,12 +36,21 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
     // _current is the batch being filled; null while every buffer is full or in flight.
     private WriteBatch? _current;
 
-    // Senders waiting for a batch (under _gate): while one waits, a first point is sent at once.
+    // Send loops with nothing to do (under _gate): while one waits, a batch is sent once it is CommitDelay old.
     private int _idleSenders;
+
+    // Requests to InfluxDB under way (under _gate).
+    private int _inFlight;
+    private Task? _armed;
     private long _generation;
     private bool _closed;
 
-    public InfluxWriter(IOptions<InfluxOptions> options, ILogger<InfluxWriter> logger, IBatchSpool? spool = null, TimeProvider? time = null)
+    /// <param name="clockSpeed">
+    /// <c>Clock:Speed</c>: on a demo clock the commit delay is that much shorter, as every wait a
+    /// device sees is that much longer in simulated time.
+    /// </param>
+    public InfluxWriter(IOptions<InfluxOptions> options, ILogger<InfluxWriter> logger, IBatchSpool? spool = null, TimeProvider? time = null,
+        double clockSpeed = 1)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -49,6 +59,7 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         _spool = spool;
         _time = time ?? TimeProvider.System;
         _http = new InfluxHttpClient(_options);
+        _commitDelay = _options.CommitDelay / clockSpeed;
 
         int buffers = _options.Concurrency + 1;
         _free = Channel.CreateBounded<WriteBatch>(buffers);
@@ -141,6 +152,14 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         if (++batch.Count == 1)
         {
             batch.OpenedAt = _time.GetTimestamp();
+            if (_idleSenders > 0 && _inFlight == 0)
+            {
+                // Nothing under way: this point goes at once, and the points right behind it
+                // fill the next batch while it travels.
+                _idleSenders--;
+                Seal(batch);
+                return done;
+            }
             _flushArmed.Release();
         }
         if (batch.Count >= _options.BatchSize)
@@ -179,56 +198,52 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
     }
 
     /// <summary>
-    /// Seals each batch once its first point is <see cref="InfluxOptions.CommitDelay"/> old and a
-    /// send loop is free to take it (group commit), or once it is
+    /// Seals each batch once a send loop is free to take it and nothing else is under way, or it
+    /// is <see cref="InfluxOptions.CommitDelay"/> old (group commit), or once it is
     /// <see cref="InfluxOptions.FlushInterval"/> old in any case.
     /// </summary>
+    /// <remarks>
+    /// <see cref="_flushArmed"/> is released when a batch gets its first point and when a send
+    /// loop runs out of work: either can make the batch being filled due, so the loop looks again
+    /// at once instead of sleeping through to the flush interval.
+    /// </remarks>
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
-        // One release per batch that got its first point, so every such batch is looked at
-        // here at least once after it opened: sealed by size meanwhile, or sealed here.
         while (true)
         {
-            await _flushArmed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Armed(cancellationToken).ConfigureAwait(false);
             while (true)
             {
-                WriteBatch batch;
-                long generation;
-                TimeSpan age;
+                cancellationToken.ThrowIfCancellationRequested();
+                TimeSpan wait;
                 lock (_gate)
                 {
-                    if (_current is not { Count: > 0 } current)
+                    if (_current is not { Count: > 0 } batch)
                     {
                         break;
                     }
-                    batch = current;
-                    generation = current.Generation;
-                    age = _time.GetElapsedTime(current.OpenedAt);
-                    if (age >= _options.FlushInterval || (age >= _options.CommitDelay && _idleSenders > 0))
+                    var age = _time.GetElapsedTime(batch.OpenedAt);
+                    if (age >= _options.FlushInterval || (_idleSenders > 0 && IsDue(batch)))
                     {
                         Seal(batch);
                         break;
                     }
+                    // Past the commit delay every send loop is busy: the first to be free takes
+                    // the batch (SendLoopAsync), else the flush interval does.
+                    wait = age < _commitDelay ? _commitDelay - age : _options.FlushInterval - age;
                 }
-                // Not yet: look again when the commit delay is up; past it, every send loop is busy,
-                // and the first to be free takes the batch (SendLoopAsync), else the flush interval does.
-                var wait = age < _options.CommitDelay ? _options.CommitDelay - age : _options.FlushInterval - age;
-                await Task.Delay(Max(wait, MinFlushWait), _time, cancellationToken).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    if (!ReferenceEquals(_current, batch) || batch.Generation != generation)
-                    {
-                        break;
-                    }
-                }
+                await Task.WhenAny(Armed(cancellationToken), Task.Delay(wait, _time, cancellationToken)).ConfigureAwait(false);
             }
         }
     }
 
-    // Task.Delay does not wait less than the timer's resolution anyway.
-    private static readonly TimeSpan MinFlushWait = TimeSpan.FromMilliseconds(1);
+    /// <summary>Under <c>_gate</c>: whether a free send loop takes <paramref name="batch"/> now (group commit).</summary>
+    private bool IsDue(WriteBatch batch) => _inFlight == 0 || _time.GetElapsedTime(batch.OpenedAt) >= _commitDelay;
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    // One wait on _flushArmed at a time: a wait left behind by a timeout would take the next
+    // release for itself, and the loop would sleep through it.
+    private Task Armed(CancellationToken cancellationToken) =>
+        _armed is { IsCompleted: false } pending ? pending : _armed = _flushArmed.WaitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

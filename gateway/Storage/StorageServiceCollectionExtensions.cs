@@ -15,7 +15,8 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new InfluxWriter(
             sp.GetRequiredService<IOptions<InfluxOptions>>(),
             sp.GetRequiredService<ILogger<InfluxWriter>>(),
-            sp.GetService<IBatchSpool>()));
+            sp.GetService<IBatchSpool>(),
+            clockSpeed: sp.GetRequiredService<GatewayClock>().Speed));
         services.AddHostedService(sp => sp.GetRequiredService<InfluxWriter>());
         return services;
     }
