@@ -121,13 +121,12 @@ internal sealed partial class InfluxWriter
         {
             lock (_gate)
             {
-                // Group commit: a send loop with nothing to do takes the batch being filled instead
-                // of waiting for its flush time, so a lone message is durable in about one round
-                // trip and, under load, batches grow to whatever arrived while the send loops were
-                // busy. With another request in flight it waits until the batch is CommitDelay old:
-                // that gathers a few messages per request when the load is light (a request costs
-                // InfluxDB and the gateway far more than a point), while a message alone, or a
-                // client waiting for each acknowledgement, is not held back.
+                // Group commit: a send loop with nothing to do takes the batch being filled once it
+                // is CommitDelay old instead of at its flush time, so a lone message is durable in
+                // about one round trip and a few milliseconds and, under load, batches grow to
+                // whatever arrived while the send loops were busy. The short wait is what gathers a
+                // few messages per request when the load is light: a request costs InfluxDB and the
+                // gateway far more than a point.
                 if (_current is { Count: > 0 } filling && IsDue(filling))
                 {
                     Seal(filling);
@@ -152,10 +151,6 @@ internal sealed partial class InfluxWriter
             {
                 continue;
             }
-            lock (_gate)
-            {
-                _inFlight++;
-            }
             try
             {
                 await SettleAsync(batch).ConfigureAwait(false);
@@ -170,10 +165,6 @@ internal sealed partial class InfluxWriter
             }
             finally
             {
-                lock (_gate)
-                {
-                    _inFlight--;
-                }
                 batch.Reset();
                 _free.Writer.TryWrite(batch);
             }

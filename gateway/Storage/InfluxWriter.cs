@@ -38,9 +38,6 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
 
     // Send loops with nothing to do (under _gate): while one waits, a batch is sent once it is CommitDelay old.
     private int _idleSenders;
-
-    // Requests to InfluxDB under way (under _gate).
-    private int _inFlight;
     private Task? _armed;
     private long _generation;
     private bool _closed;
@@ -152,14 +149,6 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         if (++batch.Count == 1)
         {
             batch.OpenedAt = _time.GetTimestamp();
-            if (_idleSenders > 0 && _inFlight == 0)
-            {
-                // Nothing under way: this point goes at once, and the points right behind it
-                // fill the next batch while it travels.
-                _idleSenders--;
-                Seal(batch);
-                return done;
-            }
             _flushArmed.Release();
         }
         if (batch.Count >= _options.BatchSize)
@@ -198,9 +187,9 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
     }
 
     /// <summary>
-    /// Seals each batch once a send loop is free to take it and nothing else is under way, or it
-    /// is <see cref="InfluxOptions.CommitDelay"/> old (group commit), or once it is
-    /// <see cref="InfluxOptions.FlushInterval"/> old in any case.
+    /// Seals each batch once it is <see cref="InfluxOptions.CommitDelay"/> old and a send loop is
+    /// free to take it (group commit), or once it is <see cref="InfluxOptions.FlushInterval"/> old
+    /// in any case.
     /// </summary>
     /// <remarks>
     /// <see cref="_flushArmed"/> is released when a batch gets its first point and when a send
@@ -237,8 +226,8 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
         }
     }
 
-    /// <summary>Under <c>_gate</c>: whether a free send loop takes <paramref name="batch"/> now (group commit).</summary>
-    private bool IsDue(WriteBatch batch) => _inFlight == 0 || _time.GetElapsedTime(batch.OpenedAt) >= _commitDelay;
+    /// <summary>Whether a free send loop takes <paramref name="batch"/> now (group commit).</summary>
+    private bool IsDue(WriteBatch batch) => _time.GetElapsedTime(batch.OpenedAt) >= _commitDelay;
 
     // One wait on _flushArmed at a time: a wait left behind by a timeout would take the next
     // release for itself, and the loop would sleep through it.

@@ -191,11 +191,11 @@ public sealed class InfluxWriterFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lone_point_is_sent_at_once_while_a_sender_is_idle_without_waiting_for_the_flush_interval()
+    public async Task A_lone_point_is_sent_after_the_commit_delay_while_a_sender_is_idle_without_waiting_for_the_flush_interval()
     {
-        // The fake clock never moves: only group commit (an idle sender takes the batch being
-        // filled when nothing else is under way) can send this point; the commit delay and the
-        // flush interval never elapse.
+        // The fake clock moves only in commit-delay steps and never reaches the flush interval:
+        // only group commit (an idle sender takes the batch once it is CommitDelay old) can send
+        // this point.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddMilliseconds(T0));
         var options = TestWriter.Options(_server.Url, "lightson");
         options.FlushInterval = TimeSpan.FromMinutes(1);
@@ -203,7 +203,14 @@ public sealed class InfluxWriterFaultTests : IAsyncLifetime
 
         var done = await test.Writer.AppendAsync(Door(H, T0, true));
 
+        // Stepped until it goes: the flush timer may not be armed yet when the clock first moves.
+        for (int step = 0; !done.IsCompleted && step < 500; step++)
+        {
+            time.Advance(options.CommitDelay);
+            await Task.WhenAny(done, Task.Delay(20));
+        }
         await done.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(time.GetUtcNow() - DateTimeOffset.UnixEpoch.AddMilliseconds(T0) < options.FlushInterval);
         Assert.Single(Writes);
         Assert.Equal(1, test.Writer.Metrics.PointsAppended);
     }
