@@ -82,10 +82,7 @@ internal sealed partial class BrokerConnection
         ushort packetId = reader.ReadUInt16();
         if (IsVersion5)
         {
-            var properties = reader.ReadProperties();
-            while (properties.TryRead(out _, out _))
-            {
-            }
+            reader.SkipProperties();
         }
         bool allowed = _broker.Access?.MaySubscribe(Device) ?? true;
         var codes = new List<MqttReasonCode>();
@@ -140,10 +137,7 @@ internal sealed partial class BrokerConnection
         ushort packetId = reader.ReadUInt16();
         if (IsVersion5)
         {
-            var properties = reader.ReadProperties();
-            while (properties.TryRead(out _, out _))
-            {
-            }
+            reader.SkipProperties();
         }
         var codes = new List<MqttReasonCode>();
         lock (_subscriptionsLock)

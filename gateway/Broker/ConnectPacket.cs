@@ -74,10 +74,7 @@ internal sealed class ConnectPacket
         {
             if (level == 5)
             {
-                var willProperties = reader.ReadProperties();
-                while (willProperties.TryRead(out _, out _))
-                {
-                }
+                reader.SkipProperties();
             }
             reader.ReadPrefixed();
             reader.ReadPrefixed();

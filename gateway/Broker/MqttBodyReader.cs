@@ -80,6 +80,15 @@ internal ref struct MqttBodyReader(ReadOnlySequence<byte> body)
         return new MqttPropertyReader(properties);
     }
 
+    /// <summary>Reads past MQTT 5 properties the broker acts on none of (still checked to be well-formed).</summary>
+    public void SkipProperties()
+    {
+        var properties = ReadProperties();
+        while (properties.TryRead(out _, out _))
+        {
+        }
+    }
+
     private static MqttProtocolException Short() => new(MqttReasonCode.MalformedPacket, "packet shorter than its fields");
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

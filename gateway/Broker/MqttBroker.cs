@@ -124,9 +124,6 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
 
     public bool IsStarted => _listeners.Count > 0 && !_stopping.IsCancellationRequested;
 
-    /// <summary>Connections open now, connected or still before CONNECT.</summary>
-    public int ConnectionCount => _connections.Count;
-
     public Task StartAsync()
     {
         var address = IPAddress.Parse(_options.BindAddress);

@@ -4,7 +4,6 @@ namespace LightsOn.Gateway.Broker;
 internal enum MqttReasonCode : byte
 {
     Success = 0x00,
-    GrantedQos1 = 0x01,
     NoSubscriptionExisted = 0x11,
     UnspecifiedError = 0x80,
     MalformedPacket = 0x81,
@@ -13,7 +12,6 @@ internal enum MqttReasonCode : byte
     ClientIdentifierNotValid = 0x85,
     BadUserNameOrPassword = 0x86,
     NotAuthorized = 0x87,
-    ServerUnavailable = 0x88,
     ServerShuttingDown = 0x8B,
     BadAuthenticationMethod = 0x8C,
     KeepAliveTimeout = 0x8D,

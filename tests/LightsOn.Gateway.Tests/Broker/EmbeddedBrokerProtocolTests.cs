@@ -72,7 +72,7 @@ public sealed class EmbeddedBrokerProtocolTests : IAsyncLifetime
             }
         }
 
-        await WaitUntilAsync(async () => await CountOrZeroAsync() == 9);
+        await WaitUntilAsync(async () => await _influx.CountOrZeroAsync() == 9);
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class EmbeddedBrokerProtocolTests : IAsyncLifetime
 
         using var client = await ConnectAsync(MqttProtocolVersion.V311);
         await PublishAsync(client, "lightson/c1/h2/motion/m1", "{\"motion\":true}");
-        await WaitUntilAsync(async () => await CountOrZeroAsync() == 1);
+        await WaitUntilAsync(async () => await _influx.CountOrZeroAsync() == 1);
     }
 
     private async Task<IMqttClient> ConnectAsync(MqttProtocolVersion version)
@@ -244,18 +244,6 @@ public sealed class EmbeddedBrokerProtocolTests : IAsyncLifetime
             {
                 return 0;
             }
-        }
-    }
-
-    private async Task<long> CountOrZeroAsync()
-    {
-        try
-        {
-            return await _influx.CountAsync("telemetry");
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using CsCheck;
 using LightsOn.Gateway.Broker;
+using LightsOn.Gateway.Tests.Ingest;
 
 namespace LightsOn.Gateway.Tests.Broker;
 
@@ -97,7 +98,7 @@ public sealed class MqttPacketFuzzTests
     private static void Check(byte[] bytes, int segment)
     {
         string whole = Outcome(new ReadOnlySequence<byte>(bytes));
-        string cut = Outcome(Segments(bytes, segment));
+        string cut = Outcome(SegmentedSequence.Split(bytes, segment));
         Assert.Equal(whole, cut);
     }
 
@@ -135,20 +136,14 @@ public sealed class MqttPacketFuzzTests
                 {
                     reader.ReadUInt16();
                 }
-                var properties = reader.ReadProperties();
-                while (properties.TryRead(out _, out _))
-                {
-                }
+                reader.SkipProperties();
                 break;
             }
             case MqttPacketType.Subscribe:
             {
                 var reader = new MqttBodyReader(body);
                 reader.ReadUInt16();
-                var properties = reader.ReadProperties();
-                while (properties.TryRead(out _, out _))
-                {
-                }
+                reader.SkipProperties();
                 while (reader.Remaining > 0)
                 {
                     reader.ReadString();
@@ -156,38 +151,6 @@ public sealed class MqttPacketFuzzTests
                 }
                 break;
             }
-        }
-    }
-
-    private static ReadOnlySequence<byte> Segments(byte[] bytes, int size)
-    {
-        if (bytes.Length == 0)
-        {
-            return ReadOnlySequence<byte>.Empty;
-        }
-        Segment? first = null;
-        Segment? last = null;
-        for (int i = 0; i < bytes.Length; i += size)
-        {
-            var memory = bytes.AsMemory(i, Math.Min(size, bytes.Length - i));
-            last = last is null ? first = new Segment(memory, 0) : last.Append(memory);
-        }
-        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
         }
     }
 }

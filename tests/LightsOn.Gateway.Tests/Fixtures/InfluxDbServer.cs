@@ -131,6 +131,22 @@ public sealed class InfluxDbServer : IAsyncLifetime, IAsyncDisposable
     /// How many points <paramref name="measurement"/> holds: rows of <c>SELECT *</c>, since
     /// <c>COUNT(*)</c> counts per field and points carry different fields.
     /// </summary>
+    /// <summary>
+    /// <see cref="CountAsync"/>, but 0 while the database does not exist yet: the gateway creates
+    /// it in the background at start, so a test polling for its points may ask before it is there.
+    /// </summary>
+    public async Task<long> CountOrZeroAsync(string measurement = "telemetry")
+    {
+        try
+        {
+            return await CountAsync(measurement);
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
     public async Task<long> CountAsync(string measurement, string? database = null)
     {
         var result = await QueryAsync($"SELECT * FROM \"{measurement}\"", database);

@@ -46,7 +46,7 @@ public sealed class DeviceAuthTests : IAsyncLifetime
         var result = await PublishAsync(device, "lightson/hp-nanshi/h0001/light/l1", $"{{\"ts\":{Now(gateway)},\"seq\":1,\"on\":true}}");
 
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
-        await TestMqtt.WaitUntilAsync(async () => await CountOrZeroAsync() == 1);
+        await TestMqtt.WaitUntilAsync(async () => await _influx.CountOrZeroAsync() == 1);
     }
 
     [Theory]
@@ -95,7 +95,7 @@ public sealed class DeviceAuthTests : IAsyncLifetime
         var line = Assert.Single(gateway.Logs.Entries, e => e.EventId == 2504);
         Assert.Contains("h0001/b1", line.Message, StringComparison.Ordinal);
         Assert.True(forger.IsConnected);
-        await TestMqtt.WaitUntilAsync(async () => await CountOrZeroAsync() == 1);
+        await TestMqtt.WaitUntilAsync(async () => await _influx.CountOrZeroAsync() == 1);
         Assert.Equal(1, await _influx.CountAsync("telemetry"));
     }
 
@@ -149,7 +149,7 @@ public sealed class DeviceAuthTests : IAsyncLifetime
         using var device = await TestMqtt.ConnectAsync(gateway.MqttPort, "anonymous");
         await TestMqtt.PublishAsync(device, "lightson/hp-nanshi/h0002/light/l1", $"{{\"ts\":{Now(gateway)},\"seq\":1,\"on\":true}}");
 
-        await TestMqtt.WaitUntilAsync(async () => await CountOrZeroAsync() == 1);
+        await TestMqtt.WaitUntilAsync(async () => await _influx.CountOrZeroAsync() == 1);
         var warning = Assert.Single(gateway.Logs.Entries, e => e.EventId == 2501);
         Assert.Equal(LogLevel.Warning, warning.Level);
     }
@@ -226,16 +226,4 @@ public sealed class DeviceAuthTests : IAsyncLifetime
             .Build());
 
     private static long Now(TestGateway gateway) => gateway.Time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private async Task<long> CountOrZeroAsync()
-    {
-        try
-        {
-            return await _influx.CountAsync("telemetry");
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
-        }
-    }
 }

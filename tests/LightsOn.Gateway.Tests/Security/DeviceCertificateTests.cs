@@ -56,7 +56,7 @@ public sealed class DeviceCertificateTests : IAsyncLifetime
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forged.ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, asOtherDevice.ReasonCode);
         Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, Assert.Single(subscribed.Items).ResultCode);
-        await TestMqtt.WaitUntilAsync(async () => await CountOrZeroAsync() == 1);
+        await TestMqtt.WaitUntilAsync(async () => await _influx.CountOrZeroAsync() == 1);
         string metrics = await gateway.Http.GetStringAsync("/metrics");
         Assert.Contains("lightson_mqtt_publish_refused_total{reason=\"not-authorised\"} 2", metrics, StringComparison.Ordinal);
         Assert.Contains("h0001/l1", Assert.Single(gateway.Logs.Entries, e => e.EventId == 2504).Message, StringComparison.Ordinal);
@@ -178,16 +178,4 @@ public sealed class DeviceCertificateTests : IAsyncLifetime
 
     private static string Payload(TestGateway gateway, int seq, string? fields) =>
         $"{{\"ts\":{gateway.Time.GetUtcNow().ToUnixTimeMilliseconds()},\"seq\":{seq}{(fields is null ? "" : "," + fields)}}}";
-
-    private async Task<long> CountOrZeroAsync()
-    {
-        try
-        {
-            return await _influx.CountAsync("telemetry");
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
-        }
-    }
 }
