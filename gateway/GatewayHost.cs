@@ -64,7 +64,8 @@ internal static class GatewayHost
 
         // Started in this order, stopped in reverse: the shards are built over the registry
         // just loaded; storage is up before the broker lets the first message in; at shutdown
-        // the broker stops taking messages before the shards drain into storage.
+        // the broker stops taking messages before the shards drain into storage. Registry
+        // reloads start once ingestion runs and stop before it does.
         services.AddSingleton<RegistryStore>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryStore>());
         services.AddSingleton<RulesShards>();
@@ -72,6 +73,7 @@ internal static class GatewayHost
         services.AddInfluxStorage();
         services.AddSingleton<IngestService>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
+        services.AddHostedService<RegistryReloader>();
         services.AddHistory();
 
         configure?.Invoke(builder);

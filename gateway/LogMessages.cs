@@ -9,6 +9,12 @@ internal static partial class LogMessages
     [LoggerMessage(1001, LogLevel.Information, "Registry {Path} loaded: {Households} households in {Communities} communities, {Devices} devices")]
     public static partial void RegistryLoaded(this ILogger logger, string path, int households, int communities, int devices);
 
+    [LoggerMessage(1002, LogLevel.Information, "Registry {Path} reloaded: {Households} households in {Communities} communities, {Devices} devices; {Added} households added, {Removed} removed")]
+    public static partial void RegistryReloaded(this ILogger logger, string path, int households, int communities, int devices, int added, int removed);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Registry {Path} changed but was not reloaded; the registry in force ({Households} households) stays: {Reason}")]
+    public static partial void RegistryReloadRefused(this ILogger logger, string path, int households, string reason);
+
     [LoggerMessage(1101, LogLevel.Debug, "Rules shard {Shard} watches {Households} households")]
     public static partial void ShardCreated(this ILogger logger, int shard, int households);
 

@@ -92,7 +92,7 @@ internal static class AlertEndpoints
     private static IResult Get(string id, HttpContext context, AlertFeed feed) =>
         Find(id, context.GetCaller(), feed, out var entry) is { } error ? error : Results.Bytes(entry.Json, "application/json");
 
-    private static async Task<IResult> AcknowledgeAsync(string id, HttpContext context, AlertFeed feed, IngestService ingest, RulesShards shards)
+    private static async Task<IResult> AcknowledgeAsync(string id, HttpContext context, AlertFeed feed, RulesShards shards)
     {
         var caller = context.GetCaller();
         if (Find(id, caller, feed, out var entry) is { } notFound)
@@ -118,7 +118,7 @@ internal static class AlertEndpoints
         {
             return ApiError.BadRequest($"by must be 1 to {MaxByLength} characters.");
         }
-        var shard = ShardOf(entry, ingest, shards);
+        var shard = ShardOf(entry, shards);
         var (result, json) = shard.Run(engine =>
         {
             var outcome = engine.Acknowledge(id, by);
@@ -133,7 +133,7 @@ internal static class AlertEndpoints
         };
     }
 
-    private static async Task<IResult> ResolveAsync(string id, HttpContext context, AlertFeed feed, IngestService ingest, RulesShards shards)
+    private static async Task<IResult> ResolveAsync(string id, HttpContext context, AlertFeed feed, RulesShards shards)
     {
         var caller = context.GetCaller();
         if (Find(id, caller, feed, out var entry) is { } notFound)
@@ -166,7 +166,7 @@ internal static class AlertEndpoints
         {
             return ApiError.BadRequest($"by must be 1 to {MaxByLength} characters.");
         }
-        var shard = ShardOf(entry, ingest, shards);
+        var shard = ShardOf(entry, shards);
         var (result, json) = shard.Run(engine =>
         {
             var alert = engine.FindAlert(id);
@@ -190,14 +190,10 @@ internal static class AlertEndpoints
             : ApiError.Forbidden($"Alert {id} is outside this token's scope.");
     }
 
-    private static RulesShard ShardOf(AlertEntry entry, IngestService ingest, RulesShards shards)
-    {
-        if (ingest.Directory is { } directory && directory.TryGetHousehold(entry.Household.AsSpan(), out var route))
-        {
-            return shards.Shards[route.Slot.Shard];
-        }
-        throw new InvalidOperationException($"Household {entry.Household} of alert {entry.Record.Id} is not in the registry.");
-    }
+    // The shard is chosen by the household id alone, so it holds the alert even if the household
+    // has left the registry since (the shard then resolved it, and says so).
+    private static RulesShard ShardOf(AlertEntry entry, RulesShards shards) =>
+        shards.ShardOf(entry.Household) ?? throw new InvalidOperationException("The rules shards are not started.");
 
     private static string? Person(string? by, Caller caller)
     {

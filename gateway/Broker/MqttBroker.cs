@@ -88,7 +88,7 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
         try
         {
             // Stamped before it is read: a change while it is being read is reloaded after.
-            var loaded = options.HasCredentials ? DeviceCredentialsReloader.StampOf(options.CredentialsPath!) : default;
+            var loaded = options.HasCredentials ? FileChangePoller.StampOf(options.CredentialsPath!) : default;
             var accessLogger = loggers.CreateLogger<DeviceAccess>();
             var access = DeviceAccess.Create(options, registry, accessCounters, accessLogger, tls?.ClientAuthorities);
             var logger = loggers.CreateLogger<MqttBroker>();
@@ -151,6 +151,16 @@ internal sealed class MqttBroker : IMqttPublisher, IAsyncDisposable
         _heartbeat = TimeProvider.System.CreateTimer(static s => ((MqttBroker)s!).CheckTimeouts(), this, HeartbeatInterval, HeartbeatInterval);
         _reloader?.Start();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Device access follows a reloaded registry: certificates name its devices, and the
+    /// credentials file is checked against it again (connections of devices that left it close).
+    /// </summary>
+    public Task UseRegistryAsync(Registry registry)
+    {
+        Access?.UseRegistry(registry);
+        return _reloader?.UseRegistryAsync(registry) ?? Task.CompletedTask;
     }
 
     private void Listen(IPEndPoint endpoint, bool secure)

@@ -61,15 +61,14 @@ internal static class HouseholdEndpoints
         return Results.Json(board, GatewayJsonContext.Default.ListHouseholdBoardItem);
     }
 
-    private static IResult Detail(string id, HttpContext context, IngestService ingest, RulesShards shards, AlertFeed feed)
+    private static IResult Detail(string id, HttpContext context, RulesShards shards, AlertFeed feed)
     {
-        if (Find(id, context.GetCaller(), ingest, out var route) is { } error)
+        if (Find(id, context.GetCaller(), shards, out var route) is { } error)
         {
             return error;
         }
-        var (item, devices) = shards.Shards[route.Slot.Shard].Run(engine =>
+        if (!shards.Shards[route.Slot.Shard].TryRun(route, static (engine, index) =>
         {
-            int index = route.Slot.Index;
             var household = engine.GetHousehold(index);
             var health = new DeviceHealth[household.Devices.Count];
             for (int d = 0; d < health.Length; d++)
@@ -77,7 +76,11 @@ internal static class HouseholdEndpoints
                 health[d] = DeviceHealth.Of(household.Devices[d], engine.DeviceStatusOf(index, d));
             }
             return (HouseholdBoardItem.Of(household, engine.StatusOf(index)), health);
-        });
+        }, out var view))
+        {
+            return Gone(id);
+        }
+        var (item, devices) = view;
         var alerts = feed.Book.Find(e => e.Household == id && e.IsActive, int.MaxValue);
         var json = new List<JsonElement>(alerts.Count);
         foreach (var alert in alerts)
@@ -88,10 +91,10 @@ internal static class HouseholdEndpoints
         return Results.Json(new HouseholdDetail(item, devices, json), GatewayJsonContext.Default.HouseholdDetail);
     }
 
-    private static async Task<IResult> SetAwayAsync(string id, HttpContext context, IngestService ingest, RulesShards shards, GatewayClock clock)
+    private static async Task<IResult> SetAwayAsync(string id, HttpContext context, RulesShards shards, GatewayClock clock)
     {
         var caller = context.GetCaller();
-        if (Find(id, caller, ingest, out var route) is { } error)
+        if (Find(id, caller, shards, out var route) is { } error)
         {
             return error;
         }
@@ -109,8 +112,7 @@ internal static class HouseholdEndpoints
         {
             return ApiError.BadRequest($"until must be in the future; it is {body!.Until:O}.");
         }
-        int index = route.Slot.Index;
-        var item = shards.Shards[route.Slot.Shard].Run(engine =>
+        if (!shards.Shards[route.Slot.Shard].TryRun(route, (engine, index) =>
         {
             try
             {
@@ -122,16 +124,19 @@ internal static class HouseholdEndpoints
                 return null;
             }
             return HouseholdBoardItem.Of(engine.GetHousehold(index), engine.StatusOf(index));
-        });
+        }, out var item))
+        {
+            return Gone(id);
+        }
         return item is null
             ? ApiError.BadRequest("until must be in the future.")
             : Results.Json(item, GatewayJsonContext.Default.HouseholdBoardItem);
     }
 
-    private static IResult ClearAway(string id, HttpContext context, IngestService ingest, RulesShards shards)
+    private static IResult ClearAway(string id, HttpContext context, RulesShards shards)
     {
         var caller = context.GetCaller();
-        if (Find(id, caller, ingest, out var route) is { } error)
+        if (Find(id, caller, shards, out var route) is { } error)
         {
             return error;
         }
@@ -139,27 +144,31 @@ internal static class HouseholdEndpoints
         {
             return ApiError.Forbidden("A viewer token cannot change away mode.");
         }
-        int index = route.Slot.Index;
-        var item = shards.Shards[route.Slot.Shard].Run(engine =>
+        if (!shards.Shards[route.Slot.Shard].TryRun(route, static (engine, index) =>
         {
             engine.ClearAway(index);
             return HouseholdBoardItem.Of(engine.GetHousehold(index), engine.StatusOf(index));
-        });
+        }, out var item))
+        {
+            return Gone(id);
+        }
         return Results.Json(item, GatewayJsonContext.Default.HouseholdBoardItem);
     }
 
     /// <summary>Null when the household is registered and in scope, else the error to answer.</summary>
-    private static IResult? Find(string id, Caller caller, IngestService ingest, out HouseholdRoute route)
+    private static IResult? Find(string id, Caller caller, RulesShards shards, out HouseholdRoute route)
     {
-        if (ingest.Directory is not { } directory || !directory.TryGetHousehold(id.AsSpan(), out route))
+        if (shards.Directory is not { } directory || !directory.TryGetHousehold(id.AsSpan(), out route))
         {
             route = default;
-            return ApiError.NotFound($"There is no household {id} in the registry.");
+            return Gone(id);
         }
         return caller.CanSee(route.Household.Community, id)
             ? null
             : ApiError.Forbidden($"Household {id} is outside this token's scope.");
     }
+
+    private static IResult Gone(string id) => ApiError.NotFound($"There is no household {id} in the registry.");
 
     private sealed record BoardQuery(Caller Caller, string? Community, List<HouseholdBoardItem> Board);
 }

@@ -60,6 +60,10 @@ internal sealed class DeviceRateLimiter
     public int Burst { get; }
     public bool IsEnabled { get; }
 
+    /// <summary>A limiter with the same rate and burst over <paramref name="devices"/> devices, every bucket full.</summary>
+    public DeviceRateLimiter For(int devices) =>
+        new(devices, RatePerSecond, Burst, _time, TimeSpan.FromSeconds((double)_reportInterval / _time.TimestampFrequency));
+
     /// <summary>SOS and fall messages pass whatever the rate: they are what the system is for.</summary>
     public static bool IsExempt(DeviceKind kind) => kind is DeviceKind.Sos or DeviceKind.Fall;
 

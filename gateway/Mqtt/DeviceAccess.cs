@@ -84,6 +84,9 @@ internal sealed partial class DeviceAccess
         return new DeviceAccess(devices, options.AnonymousAllowed, options.MaxConnectionsPerDevice, counters, logger, TimeProvider.System, certificates);
     }
 
+    /// <summary>Certificates name devices of <paramref name="registry"/> from now on (the credentials file is the reloader's).</summary>
+    public void UseRegistry(Registry registry) => _certificates?.UseRegistry(registry);
+
     /// <summary>Devices in the credentials file in force.</summary>
     public int CredentialCount => _devices.Count;
 

@@ -22,6 +22,11 @@ internal sealed class DeviceCertificatePolicy(
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
     private const string CommonName = "2.5.4.3";
 
+    private volatile Registry _registry = registry;
+
+    /// <summary>Names devices by a reloaded registry from now on: a device that left it is refused at its next handshake.</summary>
+    public void UseRegistry(Registry changed) => _registry = changed;
+
     /// <summary>
     /// Checks the certificate a client presented in the TLS handshake (null: none).
     /// </summary>
@@ -102,7 +107,7 @@ internal sealed class DeviceCertificatePolicy(
         }
         string household = name![..slash];
         string device = name[(slash + 1)..];
-        if (!registry.TryGetHousehold(household, out var known) || !known.Devices.Any(d => d.Id == device))
+        if (!_registry.TryGetHousehold(household, out var known) || !known.Devices.Any(d => d.Id == device))
         {
             return null;
         }

@@ -50,9 +50,6 @@ internal sealed class IngestService(
 
     public IReadOnlyList<ShardWorker> Workers => _workers;
 
-    /// <summary>Households and devices by id, with the shard slot of each; null before start.</summary>
-    public DeviceDirectory? Directory { get; private set; }
-
     /// <summary>For <c>/readyz</c>: the embedded broker listens, or the external broker is connected.</summary>
     public bool BrokerReady => _broker?.IsStarted ?? _client?.IsConnected ?? false;
 
@@ -63,7 +60,7 @@ internal sealed class IngestService(
         var mqtt = options.Value;
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         feed.Seed(RestoredAlerts());
-        var directory = Directory = DeviceDirectory.ForShards(registry.Registry, shards.Shards.Count);
+        var directory = shards.Directory!;
         var decoder = new TelemetryDecoder(directory, new TelemetryDecoderOptions { Root = mqtt.Root, MaxPayloadBytes = limits.Value.MaxPayloadBytes });
         _workers = new ShardWorker[shards.Shards.Count];
         for (int s = 0; s < _workers.Length; s++)
@@ -113,10 +110,21 @@ internal sealed class IngestService(
     }
 
     /// <summary>
-    /// Rebuilds each shard's state from InfluxDB (after the spool has drained into it), so the
-    /// first tick fires every deadline that fell due while the gateway was down. Without
-    /// InfluxDB the shards start fresh, and say so in the log.
+    /// Puts a reloaded registry in force along the ingest path: the shards first (each carries
+    /// its households' state over), then the decoder and the rate limits, then device access. A
+    /// message decoded against the registry before meets the new shards and is found again by
+    /// id (<see cref="RulesShard.Apply"/>).
     /// </summary>
+    public async Task ReloadAsync(Registry changed)
+    {
+        var directory = shards.Reload(changed);
+        _ingestor?.UseDirectory(directory);
+        if (_broker is not null)
+        {
+            await _broker.UseRegistryAsync(changed).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The alerts the shards hold open after recovery, for the API's book.</summary>
     private List<(AlertRecord, Household, byte[])> RestoredAlerts()
     {
@@ -135,6 +143,11 @@ internal sealed class IngestService(
         return restored;
     }
 
+    /// <summary>
+    /// Rebuilds each shard's state from InfluxDB (after the spool has drained into it), so the
+    /// first tick fires every deadline that fell due while the gateway was down. Without
+    /// InfluxDB the shards start fresh, and say so in the log.
+    /// </summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         if (influx.Value.Api != InfluxApi.V1)

@@ -29,8 +29,23 @@ internal sealed class Ingestor(
     private readonly string _rateLimitedDetail =
         $"device over its rate of {rateLimiter.RatePerSecond}/s (burst {rateLimiter.Burst}); its messages are dropped, and only the first of each interval dead-lettered";
 
+    // The decoder and the rate limits of one registry, swapped as one on a reload: a limiter's
+    // buckets are numbered by its directory's devices.
+    private volatile Intake _intake = new(decoder, rateLimiter);
     private IMqttPublisher? _publisher;
     private volatile bool _stopping;
+
+    /// <summary>
+    /// Decodes against a reloaded registry from now on. Rate limits start over for every device
+    /// (a full burst each), which a reload now and then cannot turn into a flood.
+    /// </summary>
+    public void UseDirectory(DeviceDirectory directory)
+    {
+        var before = _intake;
+        _intake = new Intake(
+            new TelemetryDecoder(directory, before.Decoder.Options),
+            before.RateLimiter.For(directory.DeviceCount));
+    }
 
     /// <summary>Where dead letters go: the broker the messages came from.</summary>
     public void UsePublisher(IMqttPublisher publisher) => _publisher = publisher;
@@ -103,7 +118,8 @@ internal sealed class Ingestor(
         counters.MessageIn();
         // Device times are read on the rules' clock, the demo clock included (design.md).
         receivedAtMs = clock.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!decoder.TryDecode(topic, payload, receivedAtMs, out decoded, out rejection))
+        var intake = _intake;
+        if (!intake.Decoder.TryDecode(topic, payload, receivedAtMs, out decoded, out rejection))
         {
             counters.Rejected(rejection.Reason);
             topicText = topic.ToString();
@@ -114,7 +130,7 @@ internal sealed class Ingestor(
 
         // The rate is taken after decoding: the kind (SOS and fall are exempt) and the device
         // must be known, and decoding a good message costs less than a microsecond.
-        var verdict = rateLimiter.Take(decoded.GlobalDevice, decoded.Point.Kind, out long droppedBefore);
+        var verdict = intake.RateLimiter.Take(decoded.GlobalDevice, decoded.Point.Kind, out long droppedBefore);
         if (verdict == RateVerdict.Allowed)
         {
             deadLetter = false;
@@ -131,7 +147,7 @@ internal sealed class Ingestor(
         rejection = new Rejection(RejectReason.RateLimited, _rateLimitedDetail, household, device);
         if (deadLetter)
         {
-            logger.DeviceRateLimited(household.Id, household.Devices[device].Id, rateLimiter.RatePerSecond, rateLimiter.Burst, droppedBefore);
+            logger.DeviceRateLimited(household.Id, household.Devices[device].Id, intake.RateLimiter.RatePerSecond, intake.RateLimiter.Burst, droppedBefore);
         }
         decoded = default;
         return false;
@@ -143,9 +159,11 @@ internal sealed class Ingestor(
         {
             return Task.CompletedTask;
         }
-        var body = DeadLetter.Format(rejection, topic, receivedAtMs, payload, decoder.Options.MaxPayloadBytes);
+        var body = DeadLetter.Format(rejection, topic, receivedAtMs, payload, _intake.Decoder.Options.MaxPayloadBytes);
         return _publisher.PublishAsync(DeadLetter.TopicOf(root, rejection.Reason), body, cancellationToken);
     }
+
+    private sealed record Intake(TelemetryDecoder Decoder, DeviceRateLimiter RateLimiter);
 
     private sealed class ExternalAcknowledgement(MqttApplicationMessageReceivedEventArgs args, IngestCounters counters) : IMessageSettlement
     {

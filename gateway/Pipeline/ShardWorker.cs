@@ -30,10 +30,6 @@ internal sealed class ShardWorker : IAsyncDisposable
     private readonly IPointSink _sink;
     private readonly IngestCounters _counters;
 
-    // De-duplication by seq, one window per device of the shard, found through the household's
-    // first device: owned by this loop alone.
-    private readonly SequenceWindow[] _windows;
-    private readonly int[] _firstDevice;
     private readonly Channel<ShardWork> _queue;
     private readonly ConcurrentQueue<ShardWork> _urgent = new();
     private int _urgentCount;
@@ -51,14 +47,6 @@ internal sealed class ShardWorker : IAsyncDisposable
         _shard = shard;
         _sink = sink;
         _counters = counters;
-        _firstDevice = new int[shard.Households.Count];
-        int devices = 0;
-        for (int h = 0; h < _firstDevice.Length; h++)
-        {
-            _firstDevice[h] = devices;
-            devices += shard.Households[h].Devices.Count;
-        }
-        _windows = new SequenceWindow[devices];
         _queue = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -133,20 +121,21 @@ internal sealed class ShardWorker : IAsyncDisposable
     /// <summary>Runs the rules for one message and puts it in line for storage; a duplicate is settled at once.</summary>
     private void Apply(in ShardWork work)
     {
-        if (IsDuplicate(work))
-        {
-            // Already stored and applied when it first came: settle it at once.
-            _counters.Duplicate();
-            work.Settlement?.Complete(Task.CompletedTask);
-            return;
-        }
+        ShardApplication applied;
         try
         {
-            _shard.Run(work, static (engine, w) => engine.Process(w.Event));
+            applied = _shard.Apply(work.Point, work.Event);
         }
         catch (Exception e) when (work.Settlement is not null)
         {
             work.Settlement.Fail(e);
+            return;
+        }
+        if (applied == ShardApplication.Duplicate)
+        {
+            // Already stored and applied when it first came: settle it at once.
+            _counters.Duplicate();
+            work.Settlement?.Complete(Task.CompletedTask);
             return;
         }
         _unstored.Enqueue(work);
@@ -195,18 +184,6 @@ internal sealed class ShardWorker : IAsyncDisposable
             }
         }
         return await appended.ConfigureAwait(false);
-    }
-
-    private bool IsDuplicate(in ShardWork work)
-    {
-        var point = work.Point;
-        if ((point.Fields & PointFields.Seq) == 0)
-        {
-            return false;
-        }
-        long? deviceTime = (point.Fields & PointFields.DeviceTime) != 0 ? point.TimestampMs : null;
-        ref var window = ref _windows[_firstDevice[work.Event.Household] + work.Event.Device];
-        return window.Observe(point.Seq, deviceTime) == SequenceVerdict.Duplicate;
     }
 
     public async ValueTask DisposeAsync()

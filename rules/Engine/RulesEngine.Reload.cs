@@ -85,9 +85,20 @@ public sealed partial class RulesEngine
             }
         }
 
+        if (o.OpenAlerts is not null)
+        {
+            AdoptAlerts(household, predecessor, old, now);
+        }
+        _wheel.Schedule(household, NextDue(household));
+    }
+
+    private void AdoptAlerts(int household, RulesEngine predecessor, int old, long now)
+    {
+        var hh = _households[household];
+        var previous = predecessor._households[old];
         // Oldest first, so the household's list keeps its newest-first order.
         var alerts = new List<Alert>();
-        for (var alert = o.OpenAlerts; alert is not null; alert = alert.NextInHousehold)
+        for (var alert = predecessor._state[old].OpenAlerts; alert is not null; alert = alert.NextInHousehold)
         {
             alerts.Add(alert);
         }
@@ -115,7 +126,6 @@ public sealed partial class RulesEngine
                 AcknowledgedAt = alert.AcknowledgedAt,
             });
         }
-        _wheel.Schedule(household, NextDue(household));
     }
 
     private void CloseAll(int household, long now)

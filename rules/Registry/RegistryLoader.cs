@@ -14,6 +14,9 @@ namespace LightsOn.Rules;
 /// </remarks>
 public static partial class RegistryLoader
 {
+    /// <summary>A rules shard numbers a household's devices in a byte.</summary>
+    public const int MaxDevicesPerHousehold = byte.MaxValue;
+
     private static readonly string[] PolicyKeys =
     [
         "inactivityHours", "eveningFrom", "lightsOnBy", "morningFrom", "morningBy", "nightFrom", "nightTo",
@@ -229,6 +232,10 @@ public static partial class RegistryLoader
         private Device[] ReadDevices(JsonElement h, string path)
         {
             var json = Required(h, "devices", JsonValueKind.Array, path);
+            if (json.GetArrayLength() > MaxDevicesPerHousehold)
+            {
+                Fail($"{path}.devices", $"a household has at most {MaxDevicesPerHousehold} devices, not {json.GetArrayLength()}");
+            }
             var devices = new Device[json.GetArrayLength()];
             int i = 0;
             foreach (var d in json.EnumerateArray())

@@ -22,9 +22,14 @@ namespace LightsOn.Gateway.Tests.Simulator;
 [Collection(nameof(SimulatedDayCollection))]
 public sealed class VerifyCommandTests : IAsyncLifetime
 {
-    // One simulated day in a minute of real time: the gateway looks at its deadlines every 100 ms
-    // of real time, 2.4 simulated minutes, well inside verify's default grace of 5.
-    private const int DaySpeed = 1440;
+    // A simulated day in about a minute of real time: the gateway looks at its deadlines every
+    // 100 ms of real time, 1.8 simulated minutes, well inside verify's default grace of 5.
+    private const int DaySpeed = 1080;
+
+    // Devices send a heartbeat every 4 to 6 simulated minutes. With a 90-minute timeout the
+    // gateway's storage or the machine may stall for more than 4 s of real time before a device
+    // looks silent; at the registry's own 30 minutes a stall of 1.3 s would do.
+    private const int HeartbeatMinutes = 90;
 
     private readonly InfluxDbServer _influx = new();
     private readonly CapturingLoggerProvider _logs = new();
@@ -37,9 +42,16 @@ public sealed class VerifyCommandTests : IAsyncLifetime
         await _influx.StartAsync();
         _folder = Directory.CreateTempSubdirectory("lightson-verify-").FullName;
         _registryPath = Path.Combine(_folder, "registry.json");
-        await using (var file = File.Create(_registryPath))
+        using (var generated = new MemoryStream())
         {
-            RegistryGenerator.Write(new RegistrySpec(Households: 200, Communities: 3, Seed: 11), file);
+            RegistryGenerator.Write(new RegistrySpec(Households: 200, Communities: 3, Seed: 11), generated);
+            var registry = JsonNode.Parse(generated.ToArray())!;
+            foreach (var household in registry["households"]!.AsArray())
+            {
+                household!["policy"] ??= new JsonObject();
+                household["policy"]!["heartbeatMinutes"] = HeartbeatMinutes;
+            }
+            await File.WriteAllTextAsync(_registryPath, registry.ToJsonString());
         }
         _households = RegistryLoader.Parse(await File.ReadAllBytesAsync(_registryPath), _registryPath).Households;
     }
@@ -75,7 +87,8 @@ public sealed class VerifyCommandTests : IAsyncLifetime
         ];
         var gateway = await StartGatewayAsync(_registryPath, DaySpeed);
 
-        var (exit, output, error) = await VerifyAsync(gateway, _registryPath, hours: 24, scenarios);
+        // From 15:00 to the morning after, past the last deadline (09:30).
+        var (exit, output, error) = await VerifyAsync(gateway, _registryPath, hours: 19, scenarios);
         await StopAsync(gateway);
 
         Assert.True(exit == 0, $"verify exited with {exit}:\n{output}\n{error}\n{GatewayErrors()}");
