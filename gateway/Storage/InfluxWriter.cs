@@ -219,12 +219,17 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
                     }
                     // Past the commit delay every send loop is busy: the first to be free takes
                     // the batch (SendLoopAsync), else the flush interval does.
-                    wait = age < _commitDelay ? _commitDelay - age : _options.FlushInterval - age;
+                    wait = WholeMilliseconds(age < _commitDelay ? _commitDelay - age : _options.FlushInterval - age);
                 }
                 await Task.WhenAny(Armed(cancellationToken), Task.Delay(wait, _time, cancellationToken)).ConfigureAwait(false);
             }
         }
     }
+
+    // Timers count whole milliseconds and drop the rest: a wait of 0.9 ms fires at once, and the
+    // loop would spin through the last millisecond before every batch is due (at light load most
+    // of the gateway's CPU went there).
+    private static TimeSpan WholeMilliseconds(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds)));
 
     /// <summary>Whether a free send loop takes <paramref name="batch"/> now (group commit).</summary>
     private bool IsDue(WriteBatch batch) => _time.GetElapsedTime(batch.OpenedAt) >= _commitDelay;
