@@ -10,7 +10,8 @@ namespace LightsOn.Gateway.Tests.Pipeline;
 
 /// <summary>
 /// A shard's loop with storage held back on purpose: SOS and fall messages get their rules run,
-/// and so their alerts raised, while the telemetry ahead of them waits for storage.
+/// and so their alerts raised, while the telemetry ahead of them waits for storage. And messages
+/// run on the publisher's thread or queued keep their order.
 /// </summary>
 public sealed class ShardWorkerTests
 {
@@ -46,7 +47,41 @@ public sealed class ShardWorkerTests
         Assert.Equal([DeviceKind.Motion, DeviceKind.Sos], sink.Stored);
     }
 
-    private static ShardWork Message(Household household, int device, DeviceKind kind, IMessageSettlement settlement)
+    [Fact]
+    public async Task Messages_run_inline_or_queued_keep_each_publishers_order_and_all_are_stored_and_settled()
+    {
+        var registry = RegistryLoader.Parse("""
+            {"communities":[{"id":"c1"}],"households":[
+              {"id":"h1","community":"c1","devices":[
+                {"id":"m1","kind":"motion"},{"id":"m2","kind":"motion"},{"id":"m3","kind":"motion"},{"id":"m4","kind":"motion"}]}]}
+            """, "test");
+        const int Publishers = 4;
+        var household = registry.Households[0];
+        var engine = new RulesEngine(registry.Households, new FakeTimeProvider(Now), new RecordingObserver(new ConcurrentQueue<AlertKind>()));
+        var sink = new StallingSink(stallEvery: 997);
+        const int PerPublisher = 20_000;
+        var settled = new CountingSettlement();
+        await using (var worker = new ShardWorker(new RulesShard(0, registry.Households, engine), sink, new IngestCounters(), TimeSpan.FromMilliseconds(1), capacity: 64))
+        {
+            // Publishers at once (connections), each with its own device and rising seq: some of
+            // their messages run on their own thread, others queue behind the loop.
+            await Task.WhenAll(Enumerable.Range(0, Publishers).Select(device => Task.Run(async () =>
+            {
+                for (int seq = 1; seq <= PerPublisher; seq++)
+                {
+                    await worker.EnqueueAsync(Message(household, device, DeviceKind.Motion, settled, seq), CancellationToken.None);
+                }
+            })));
+        }
+
+        Assert.Equal(Publishers * PerPublisher, settled.Count);
+        for (int device = 0; device < Publishers; device++)
+        {
+            Assert.Equal(Enumerable.Range(1, PerPublisher).Select(i => (long)i), sink.Stored.Where(p => p.Device == device).Select(p => p.Seq));
+        }
+    }
+
+    private static ShardWork Message(Household household, int device, DeviceKind kind, IMessageSettlement settlement, long seq = 0)
     {
         long ms = Now.ToUnixTimeMilliseconds();
         long ticks = Now.UtcTicks;
@@ -56,8 +91,9 @@ public sealed class ShardWorkerTests
             Device = device,
             Kind = kind,
             TimestampMs = ms,
-            Fields = kind == DeviceKind.Motion ? PointFields.State : default,
+            Fields = (kind == DeviceKind.Motion ? PointFields.State : default) | (seq > 0 ? PointFields.Seq : default),
             State = true,
+            Seq = seq,
         };
         var @event = kind == DeviceKind.Sos ? TelemetryEvent.Sos(0, device, ticks) : TelemetryEvent.Motion(0, device, ticks, true);
         return ShardWork.Message(point, @event, settlement);
@@ -95,6 +131,40 @@ public sealed class ShardWorkerTests
                 return t.Result;
             }, TaskScheduler.Default));
         }
+    }
+
+    /// <summary>Storage that has room at once, except for every <c>stallEvery</c>-th point, which waits a moment.</summary>
+    private sealed class StallingSink(int stallEvery) : IPointSink
+    {
+        private int _appends;
+
+        public ConcurrentQueue<(int Device, long Seq)> Stored { get; } = new();
+
+        public ValueTask<Task> AppendAsync(in TelemetryPoint point)
+        {
+            var stored = (point.Device, point.Seq);
+            if (Interlocked.Increment(ref _appends) % stallEvery != 0)
+            {
+                Stored.Enqueue(stored);
+                return new ValueTask<Task>(Task.CompletedTask);
+            }
+            return new ValueTask<Task>(Task.Delay(2).ContinueWith(_ =>
+            {
+                Stored.Enqueue(stored);
+                return Task.CompletedTask;
+            }, TaskScheduler.Default));
+        }
+    }
+
+    private sealed class CountingSettlement : IMessageSettlement
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Complete(Task durable) => Interlocked.Increment(ref _count);
+
+        public void Fail(Exception error) => throw new InvalidOperationException("A message failed.", error);
     }
 
     private sealed class Settlement : IMessageSettlement
