@@ -11,7 +11,8 @@ namespace LightsOn.Gateway.Tests.Pipeline;
 
 /// <summary>
 /// A restart rebuilds the rules' state from InfluxDB: a deadline that fell due while the
-/// gateway was down fires right after it comes back, and one not yet due does not.
+/// gateway was down fires right after it comes back, and one not yet due does not; every open
+/// alert comes back.
 /// </summary>
 public sealed class RestartRecoveryTests : IAsyncLifetime
 {
@@ -30,7 +31,9 @@ public sealed class RestartRecoveryTests : IAsyncLifetime
               {"id":"quiet","community":"c1","risk":"high","policy":{"heartbeatMinutes":10080},
                "devices":[{"id":"m1","kind":"motion"}]},
               {"id":"active","community":"c1","risk":"high","policy":{"heartbeatMinutes":10080},
-               "devices":[{"id":"m1","kind":"motion"}]}]}
+               "devices":[{"id":"m1","kind":"motion"}]},
+              {"id":"sensors","community":"c1","risk":"low","policy":{"heartbeatMinutes":30},
+               "devices":[{"id":"m1","kind":"motion"},{"id":"d1","kind":"door"},{"id":"b1","kind":"sos"}]}]}
             """);
     }
 
@@ -68,6 +71,27 @@ public sealed class RestartRecoveryTests : IAsyncLifetime
         var inactivity = Assert.Single(alerts, a => a.Kind == "inactivity");
         Assert.Equal("quiet", inactivity.Household);
         Assert.DoesNotContain(alerts, a => a.Household == "active" && a.Kind == "inactivity");
+    }
+
+    [Fact]
+    public async Task Alerts_of_one_household_and_kind_raised_at_the_same_tick_are_each_stored_and_each_back_after_a_restart()
+    {
+        // InfluxDB keeps one point per series and time stamp, and the three sensors of "sensors"
+        // go offline at the same tick: three changes in one series.
+        var start = TestGateway.StartTime;
+        await using (var first = await StartAsync(start))
+        {
+            first.Time.Advance(TimeSpan.FromMinutes(31));
+            await WaitUntilAsync(async () => await _influx.CountOrZeroAsync("alert") >= 3);
+            await Task.Delay(300);
+            Assert.Equal(3, await _influx.CountAsync("alert"));
+        }
+
+        await using var second = await StartAsync(start.AddMinutes(32));
+        var alerts = await Api.AlertApiTests.ListAsync(second.Http, "/api/alerts");
+        Assert.Equal(["b1", "d1", "m1"], alerts
+            .Where(a => a.GetProperty("kind").GetString() == "device-offline" && a.GetProperty("state").GetString() == "open")
+            .Select(a => a.GetProperty("device").GetString()).Order(StringComparer.Ordinal));
     }
 
     private Task<TestGateway> StartAsync(DateTimeOffset start) =>
