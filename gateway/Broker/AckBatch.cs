@@ -1,4 +1,3 @@
-using System.Threading.Tasks.Sources;
 using LightsOn.Gateway.Pipeline;
 
 namespace LightsOn.Gateway.Broker;
@@ -6,36 +5,43 @@ namespace LightsOn.Gateway.Broker;
 /// <summary>
 /// The acknowledgements owed for the publications of one read from a connection, in the order
 /// they arrived. The read loop adds each packet id and hands the batch's messages to their
-/// shards; each shard tells the batch which storage batch makes its message durable; the
-/// connection's write loop waits until all of them are, then writes the acknowledgements in one
-/// go. One object per read instead of one wait per message is what lets a connection keep
-/// reading while earlier messages are still on their way to InfluxDB.
+/// shards; each shard tells the batch which storage batch makes its message durable; once all
+/// of them are, the batch is ready and its connection writes the acknowledgements in one go.
+/// One object per read instead of one wait per message is what lets a connection keep reading
+/// while earlier messages are still on their way to InfluxDB.
 /// </summary>
 /// <remarks>
-/// MQTT requires PUBACKs in the order the PUBLISH packets came [MQTT-4.6.0-2]; the write loop
-/// takes batches in order, and a batch only holds one read's packets. Pooled per connection:
-/// after <see cref="Reset"/> it is used again without allocating.
+/// MQTT requires PUBACKs in the order the PUBLISH packets came [MQTT-4.6.0-2]: the connection
+/// writes batches in the order it sealed them, and a batch only holds one read's packets. Pooled
+/// per connection: after <see cref="Reset"/> it is used again without allocating.
 /// </remarks>
-internal sealed class AckBatch : IMessageSettlement, IValueTaskSource
+internal sealed class AckBatch : IMessageSettlement
 {
     private readonly Lock _gate = new();
     private readonly List<Task> _durable = [];
-    private ManualResetValueTaskSourceCore<bool> _settled = new() { RunContinuationsAsynchronously = true };
+    private readonly Action _durableDone;
     private Ack[] _acks = new Ack[64];
 
     // One for the read still adding to the batch, plus one per message in a shard.
     private int _outstanding = 1;
+
+    // Storage batches still to complete once every message is settled, plus one while they are counted.
+    private int _pendingDurable;
     private Exception? _failure;
+    private Action? _onReady;
+    private volatile bool _ready;
+
+    public AckBatch() => _durableDone = DurableDone;
 
     public int Count { get; private set; }
 
     public ReadOnlySpan<Ack> Acks => _acks.AsSpan(0, Count);
 
-    /// <summary>Why a message of the batch could not be made durable; null when all were.</summary>
-    public Exception? Failure => _failure;
+    /// <summary>Every message of the batch is durable, or one could not be made so (<see cref="Failure"/>).</summary>
+    public bool IsReady => _ready;
 
-    /// <summary>The storage batches to wait for before acknowledging; read once <see cref="WhenSettled"/> completed.</summary>
-    public List<Task> Durable => _durable;
+    /// <summary>Why a message of the batch could not be made durable; null when all were. Read once <see cref="IsReady"/>.</summary>
+    public Exception? Failure => _failure;
 
     /// <summary>Owes an acknowledgement for a message settled without a shard (refused, rate-limited, dead-lettered).</summary>
     public void AddSettled(MqttPacketType type, ushort packetId, MqttReasonCode reason) => Add(new Ack(type, packetId, reason));
@@ -47,10 +53,16 @@ internal sealed class AckBatch : IMessageSettlement, IValueTaskSource
         Add(new Ack(type, packetId, MqttReasonCode.Success));
     }
 
-    /// <summary>The read is done adding; <see cref="WhenSettled"/> completes once every shard has settled its messages.</summary>
-    public void Seal() => Release();
-
-    public ValueTask WhenSettled() => new(this, _settled.Version);
+    /// <summary>
+    /// The read is done adding. <paramref name="ready"/> is called once, when every message is
+    /// durable: at once if they already are, else on the thread that completes the last storage
+    /// batch.
+    /// </summary>
+    public void Seal(Action ready)
+    {
+        _onReady = ready;
+        Release();
+    }
 
     public void Complete(Task durable)
     {
@@ -78,9 +90,11 @@ internal sealed class AckBatch : IMessageSettlement, IValueTaskSource
     {
         Count = 0;
         _outstanding = 1;
+        _pendingDurable = 0;
         _failure = null;
+        _onReady = null;
+        _ready = false;
         _durable.Clear();
-        _settled.Reset();
     }
 
     private void Add(Ack ack)
@@ -94,18 +108,39 @@ internal sealed class AckBatch : IMessageSettlement, IValueTaskSource
 
     private void Release()
     {
-        if (Interlocked.Decrement(ref _outstanding) == 0)
+        if (Interlocked.Decrement(ref _outstanding) != 0)
         {
-            _settled.SetResult(true);
+            return;
         }
+        // Every message is settled, so nothing adds to _durable any more.
+        _pendingDurable = 1;
+        foreach (var durable in _durable)
+        {
+            if (!durable.IsCompleted)
+            {
+                Interlocked.Increment(ref _pendingDurable);
+                durable.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_durableDone);
+            }
+        }
+        DurableDone();
     }
 
-    void IValueTaskSource.GetResult(short token) => _settled.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _settled.GetStatus(token);
-
-    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _settled.OnCompleted(continuation, state, token, flags);
+    private void DurableDone()
+    {
+        if (Interlocked.Decrement(ref _pendingDurable) != 0)
+        {
+            return;
+        }
+        foreach (var durable in _durable)
+        {
+            if (!durable.IsCompletedSuccessfully)
+            {
+                Interlocked.CompareExchange(ref _failure, durable.Exception?.InnerException ?? new OperationCanceledException("The storage batch was canceled."), null);
+            }
+        }
+        _ready = true;
+        _onReady!();
+    }
 
     /// <summary>One acknowledgement owed: PUBACK (QoS 1) or PUBREC (QoS 2), with its reason.</summary>
     public readonly record struct Ack(MqttPacketType Type, ushort PacketId, MqttReasonCode Reason);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 
 namespace LightsOn.Gateway.Broker;
 
@@ -17,35 +18,35 @@ internal sealed partial class BrokerConnection
         {
             while (await queue.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (queue.TryRead(out var item))
+                await _writer.WaitAsync().ConfigureAwait(false);
+                try
                 {
-                    if (item.Batch is { } batch)
+                    while (queue.TryRead(out var item))
                     {
-                        if (!await WriteAcksAsync(batch).ConfigureAwait(false))
+                        if (item.Topic is { } topic)
                         {
-                            // Not durable: no acknowledgement. Closing makes the device send them again.
-                            _broker.Counters.CountNotDurable();
-                            Close(MqttReasonCode.UnspecifiedError);
+                            await WritePublicationAsync(topic, item.Bytes!, item.Qos).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            _output.Write<byte>(item.Bytes);
+                        }
+                        if (_output.UnflushedBytes >= FlushThreshold && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                        {
                             return;
                         }
                     }
-                    else if (item.Topic is { } topic)
-                    {
-                        await WritePublicationAsync(topic, item.Bytes!, item.Qos).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        _output.Write<byte>(item.Bytes);
-                    }
-                    if (_output.UnflushedBytes >= FlushThreshold && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                    if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
                 }
-                if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                finally
                 {
-                    return;
+                    _writer.Release();
                 }
+                // Acknowledgements that became ready meanwhile found the writer taken.
+                WriteReadyAcks();
             }
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
@@ -59,29 +60,126 @@ internal sealed partial class BrokerConnection
         }
     }
 
-    /// <returns>False when a message of the batch could not be made durable.</returns>
-    private async ValueTask<bool> WriteAcksAsync(AckBatch batch)
+    /// <summary>
+    /// Puts a sealed batch in line for writing; its acknowledgements go out once it and every
+    /// batch before it are ready.
+    /// </summary>
+    private void QueueAcks(AckBatch batch)
     {
-        await batch.WhenSettled().ConfigureAwait(false);
-        if (batch.Failure is not null)
+        lock (_acksLock)
         {
-            return false;
-        }
-        foreach (var durable in batch.Durable)
-        {
-            await durable.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!durable.IsCompletedSuccessfully)
+            if (_acksStopped)
             {
-                return false;
+                return; // closing: nothing more is acknowledged, the device sends these again
+            }
+            _acks.Enqueue(batch);
+        }
+        batch.Seal(_writeReadyAcks);
+    }
+
+    /// <summary>
+    /// Writes the acknowledgements of the ready batches at the head of the line, in order, on
+    /// the thread that made the last of them ready (the one completing a storage batch, mostly):
+    /// at light load that spares waking the write loop for every message. When the writer is
+    /// taken, its holder looks again once it lets go.
+    /// </summary>
+    private void WriteReadyAcks()
+    {
+        while (HeadReady() && _writer.Wait(0))
+        {
+            ValueTask<FlushResult> flush;
+            try
+            {
+                if (!WriteHeadAcks(out bool wrote) || !wrote)
+                {
+                    _writer.Release();
+                    continue;
+                }
+                flush = _output.FlushAsync();
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                _writer.Release();
+                Close(null);
+                return;
+            }
+            if (!flush.IsCompletedSuccessfully)
+            {
+                _ = FinishFlushAsync(flush);
+                return;
+            }
+            _writer.Release();
+        }
+    }
+
+    private async Task FinishFlushAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Close(null);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+        WriteReadyAcks();
+    }
+
+    private bool HeadReady()
+    {
+        lock (_acksLock)
+        {
+            return !_acksStopped && _acks.TryPeek(out var head) && head.IsReady;
+        }
+    }
+
+    /// <summary>With the writer held: writes the ready batches at the head of the line.</summary>
+    /// <returns>False when a message could not be made durable: the connection closes, so the device sends it again.</returns>
+    private bool WriteHeadAcks(out bool wrote)
+    {
+        wrote = false;
+        lock (_acksLock)
+        {
+            while (!_acksStopped && _acks.TryPeek(out var batch) && batch.IsReady)
+            {
+                _acks.Dequeue();
+                if (batch.Failure is not null)
+                {
+                    // Not durable: no acknowledgement, for it or any later message.
+                    _acksStopped = true;
+                    _broker.Counters.CountNotDurable();
+                    Close(MqttReasonCode.UnspecifiedError);
+                    return false;
+                }
+                foreach (var ack in batch.Acks)
+                {
+                    MqttPacketWriter.WriteAck(_output, ack.Type, ack.PacketId, ack.Reason, IsVersion5);
+                }
+                wrote = true;
+                batch.Reset();
+                _spareBatches.Enqueue(batch);
             }
         }
-        foreach (var ack in batch.Acks)
-        {
-            MqttPacketWriter.WriteAck(_output, ack.Type, ack.PacketId, ack.Reason, IsVersion5);
-        }
-        batch.Reset();
-        _spareBatches.Enqueue(batch);
         return true;
+    }
+
+    /// <summary>At the end: no more acknowledgements are written, and the writer stays taken, so the output can be completed.</summary>
+    private async Task StopWritingAcksAsync()
+    {
+        lock (_acksLock)
+        {
+            _acksStopped = true;
+        }
+        if (!await _writer.WaitAsync(WriteDrainTimeout).ConfigureAwait(false))
+        {
+            // Acknowledgements stuck on a client that reads nothing: cut the socket under them.
+            _socket.Dispose();
+            await _writer.WaitAsync().ConfigureAwait(false);
+        }
     }
 
     private async ValueTask WritePublicationAsync(string topic, byte[] payload, int qos)
@@ -126,13 +224,11 @@ internal sealed partial class BrokerConnection
         }
     }
 
-    /// <summary>One item for the write loop: a batch of acknowledgements, a publication, or a ready-made control packet.</summary>
-    private readonly record struct Outbound(AckBatch? Batch, string? Topic, byte[]? Bytes, int Qos)
+    /// <summary>One item for the write loop: a publication, or a ready-made control packet.</summary>
+    private readonly record struct Outbound(string? Topic, byte[]? Bytes, int Qos)
     {
-        public static Outbound Acknowledgements(AckBatch batch) => new(batch, null, null, 0);
+        public static Outbound Publication(string topic, byte[] payload, int qos) => new(topic, payload, qos);
 
-        public static Outbound Publication(string topic, byte[] payload, int qos) => new(null, topic, payload, qos);
-
-        public static Outbound Raw(byte[] packet) => new(null, null, packet, 0);
+        public static Outbound Raw(byte[] packet) => new(null, packet, 0);
     }
 }

@@ -13,9 +13,11 @@ namespace LightsOn.Gateway.Broker;
 
 /// <summary>
 /// One client connection of the embedded broker: a read loop that parses packets straight out of
-/// the socket's pipe and hands publications to ingestion, and a write loop that sends, in order,
-/// the acknowledgements (once the messages are durable), the control replies and the
-/// publications to subscribers. The two loops meet only through <see cref="_outbound"/>.
+/// the socket's pipe and hands publications to ingestion; the acknowledgements, written in order
+/// once the messages are durable by the thread that makes them so; and a write loop that sends
+/// the control replies and the publications to subscribers. The read loop reaches the writers
+/// only through <see cref="_outbound"/> and the line of acknowledgement batches; the writers
+/// take turns on the socket through <see cref="_writer"/>.
 /// </summary>
 /// <remarks>
 /// The read loop never waits for storage: it keeps parsing while earlier messages are on their
@@ -40,6 +42,15 @@ internal sealed partial class BrokerConnection
     private PipeWriter _output = null!;
     private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<AckBatch> _spareBatches = new();
+
+    // Acknowledgement batches in the order their reads were sealed; the head is written first.
+    private readonly Queue<AckBatch> _acks = new();
+    private readonly Lock _acksLock = new();
+    private readonly Action _writeReadyAcks;
+    private bool _acksStopped;
+
+    // Whoever writes to _output holds this: the write loop, or a thread writing acknowledgements.
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Lock _subscriptionsLock = new();
 
     // Written by the read loop, read by publishers on other threads: replaced, never changed.
@@ -56,6 +67,7 @@ internal sealed partial class BrokerConnection
         _broker = broker;
         _socket = socket;
         _secure = secure;
+        _writeReadyAcks = WriteReadyAcks;
         LastReceived = Environment.TickCount64;
     }
 
@@ -105,6 +117,7 @@ internal sealed partial class BrokerConnection
         {
             Close(null);
             await FinishWritingAsync(writing).ConfigureAwait(false);
+            await StopWritingAcksAsync().ConfigureAwait(false);
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
             await _stream!.DisposeAsync().ConfigureAwait(false);
@@ -262,7 +275,7 @@ internal sealed partial class BrokerConnection
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 if (batch is not null)
                 {
-                    SendAcks(batch);
+                    QueueAcks(batch);
                 }
             }
             if (result.IsCompleted)
@@ -386,19 +399,6 @@ internal sealed partial class BrokerConnection
         }
     }
 
-    private void SendAcks(AckBatch batch)
-    {
-        batch.Seal();
-        if (batch.Count == 0 || !_outbound.Writer.TryWrite(Outbound.Acknowledgements(batch)))
-        {
-            // Nothing owed (QoS 0 only), or closing: the batch still settles, but nobody waits.
-            if (batch.Count == 0)
-            {
-                batch.Reset();
-                _spareBatches.Enqueue(batch);
-            }
-        }
-    }
 
     private AckBatch RentBatch() => _spareBatches.TryDequeue(out var batch) ? batch : new AckBatch();
 
