@@ -96,7 +96,10 @@ public sealed class SecureSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Load_with_device_secrets_publishes_as_each_device_and_every_acknowledged_message_is_stored()
     {
-        var gateway = await StartGatewayAsync($"--Mqtt:Port={FreePort.Next()}");
+        // Without per-device rate limits: the load's pacing is shared by all connections, so the
+        // first to connect may spend a second's worth of messages at once on its one device, and
+        // the gateway would rightly acknowledge and drop those over the device's burst.
+        var gateway = await StartGatewayAsync($"--Mqtt:Port={FreePort.Next()}", "--Ingest:DeviceRatePerSecond=0");
         int port = gateway.Services.GetRequiredService<IOptions<LightsOn.Gateway.Mqtt.MqttOptions>>().Value.Port;
         var options = new LoadOptions
         {
