@@ -108,6 +108,8 @@ internal sealed partial class BrokerConnection
                 _ = FinishFlushAsync(flush);
                 return;
             }
+            // A ValueTask is consumed once, done or not; a closed client shows in the read loop.
+            _ = flush.Result;
             _writer.Release();
         }
     }
