@@ -176,12 +176,7 @@ internal sealed partial class BrokerConnection
         {
             _acksStopped = true;
         }
-        if (!await _writer.WaitAsync(WriteDrainTimeout).ConfigureAwait(false))
-        {
-            // Acknowledgements stuck on a client that reads nothing: cut the socket under them.
-            _socket.Dispose();
-            await _writer.WaitAsync().ConfigureAwait(false);
-        }
+        await FinishWritingAsync(_writer.WaitAsync()).ConfigureAwait(false);
     }
 
     private async ValueTask WritePublicationAsync(string topic, byte[] payload, int qos)
@@ -212,6 +207,7 @@ internal sealed partial class BrokerConnection
         return _nextPacketId;
     }
 
+    /// <summary>Waits for a writer to finish; one stuck on a client that reads nothing gets its socket cut under it.</summary>
     private async Task FinishWritingAsync(Task writing)
     {
         try
@@ -220,7 +216,7 @@ internal sealed partial class BrokerConnection
         }
         catch (TimeoutException)
         {
-            // A client that reads nothing: cut the socket so the pending write fails and the loop ends.
+            // Cut the socket so the pending write fails and the writer lets go.
             _socket.Dispose();
             await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

@@ -22,7 +22,6 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
     private readonly AlertLog _log;
     private readonly AlertFeed _feed;
     private readonly string _root;
-    private readonly AlertPointTimes _pointTimes = new();
     private IMqttPublisher? _publisher;
     private IAlertStore? _store;
     private Task? _loop;
@@ -77,8 +76,7 @@ internal sealed class AlertDispatcher : IAlertObserver, IAsyncDisposable
             // Stored whatever the broker did: the alert record must not depend on delivery.
             try
             {
-                await _store!.AppendAlertAsync(_pointTimes.Unique(pending.Record), pending.Household.Community, pending.Household.Id)
-                    .ConfigureAwait(false);
+                await _store!.AppendAlertAsync(pending.Record, pending.Household.Community, pending.Household.Id).ConfigureAwait(false);
             }
             catch (InvalidOperationException)
             {

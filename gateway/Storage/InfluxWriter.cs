@@ -31,6 +31,7 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
     private readonly Lock _gate = new();
     private readonly Channel<WriteBatch> _free;
     private readonly Channel<WriteBatch> _ready = Channel.CreateUnbounded<WriteBatch>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly AlertPointTimes _alertTimes = new();
     private readonly SemaphoreSlim _flushArmed = new(0);
 
     // _current is the batch being filled; null while every buffer is full or in flight.
@@ -83,13 +84,21 @@ internal sealed partial class InfluxWriter : IHostedService, IAsyncDisposable, P
     /// </summary>
     public ValueTask<Task> AppendAsync(in TelemetryPoint point) => Append(new TelemetryLine(point));
 
-    /// <summary>Adds one <c>alert</c> point for a change of <paramref name="alert"/>; see <see cref="AppendAsync(in TelemetryPoint)"/>.</summary>
+    /// <summary>
+    /// Adds one <c>alert</c> point for a change of <paramref name="alert"/>, moved to a millisecond
+    /// of its own in its series if need be (<see cref="AlertPointTimes"/>); see <see cref="AppendAsync(in TelemetryPoint)"/>.
+    /// </summary>
     public ValueTask<Task> AppendAlertAsync(AlertRecord alert, string community, string household)
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(community);
         ArgumentNullException.ThrowIfNull(household);
-        return Append(new AlertLine(alert, community, household));
+        AlertRecord stored;
+        lock (_alertTimes)
+        {
+            stored = _alertTimes.Unique(alert);
+        }
+        return Append(new AlertLine(stored, community, household));
     }
 
     /// <summary>Sends the batch being filled now instead of at its flush time; returns its completion.</summary>

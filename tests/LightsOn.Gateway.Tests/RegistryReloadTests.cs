@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Tests.Fixtures;
 using LightsOn.Gateway.Tests.Spool;
 using Microsoft.Extensions.Logging;
@@ -103,14 +102,7 @@ public sealed class RegistryReloadTests : IDisposable
     {
         await WriteAsync(Household("h0001"));
         string credentials = Path.Combine(_folder.Path, "devices.json");
-        await File.WriteAllTextAsync(credentials, JsonSerializer.Serialize(new
-        {
-            devices = new[]
-            {
-                new { household = "h0001", device = "b1", hash = DeviceCredentialHash.Hash("b1-secret") },
-                new { household = "h0002", device = "b1", hash = DeviceCredentialHash.Hash("new-secret") },
-            },
-        }));
+        await CredentialsFile.WriteAsync(credentials, ("h0001", "b1", "b1-secret"), ("h0002", "b1", "new-secret"));
         await using var gateway = await TestGateway.StartAsync($"--Registry:Path={_path}", $"--Mqtt:CredentialsPath={credentials}");
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, await ConnectAsync(gateway, "h0002/b1", "new-secret"));
         Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "h0001/b1", "b1-secret"));

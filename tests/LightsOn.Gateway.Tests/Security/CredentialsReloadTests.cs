@@ -1,5 +1,3 @@
-using System.Text.Json;
-using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Tests.Fixtures;
 using LightsOn.Gateway.Tests.Spool;
 using Microsoft.Extensions.Logging;
@@ -17,7 +15,6 @@ public sealed class CredentialsReloadTests : IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly string _path;
-    private readonly Dictionary<string, string> _hashes = [];
 
     public CredentialsReloadTests() => _path = Path.Combine(_folder.Path, "devices.json");
 
@@ -73,18 +70,7 @@ public sealed class CredentialsReloadTests : IDisposable
         Assert.True(device.IsConnected);
     }
 
-    // Hashes are made first and the file written whole, as an operator's tool would. An entry
-    // written again with the same secret keeps its hash (a new hash, with a new salt, is a new entry).
-    private async Task WriteAsync(params (string Household, string Device, string Secret)[] devices)
-    {
-        var entries = devices.Select(d => new
-        {
-            household = d.Household,
-            device = d.Device,
-            hash = _hashes.TryGetValue(d.Secret, out string? hash) ? hash : _hashes[d.Secret] = DeviceCredentialHash.Hash(d.Secret),
-        }).ToList();
-        await File.WriteAllTextAsync(_path, JsonSerializer.Serialize(new { devices = entries }));
-    }
+    private Task WriteAsync(params (string Household, string Device, string Secret)[] devices) => CredentialsFile.WriteAsync(_path, devices);
 
     private static MqttClientOptions Options(TestGateway gateway, string userName, string secret) =>
         new MqttClientOptionsBuilder()

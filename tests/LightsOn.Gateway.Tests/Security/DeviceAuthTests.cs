@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Tests.Fixtures;
 using LightsOn.Gateway.Tests.Spool;
 using MQTTnet;
@@ -26,9 +25,7 @@ public sealed class DeviceAuthTests : IAsyncLifetime
     {
         await _influx.StartAsync();
         _credentialsPath = Path.Combine(_folder.Path, "devices.json");
-        var entries = new[] { ("h0001", "l1", Secret), ("h0001", "b1", "h0001-b1-secret"), ("h0002", "b1", "h0002-b1-secret") }
-            .Select(e => new { household = e.Item1, device = e.Item2, hash = DeviceCredentialHash.Hash(e.Item3) });
-        await File.WriteAllTextAsync(_credentialsPath, JsonSerializer.Serialize(new { devices = entries }));
+        await CredentialsFile.WriteAsync(_credentialsPath, ("h0001", "l1", Secret), ("h0001", "b1", "h0001-b1-secret"), ("h0002", "b1", "h0002-b1-secret"));
     }
 
     public async Task DisposeAsync()

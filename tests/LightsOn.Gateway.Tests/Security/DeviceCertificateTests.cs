@@ -29,8 +29,7 @@ public sealed class DeviceCertificateTests : IAsyncLifetime
         await _influx.StartAsync();
         _pki.WriteTo(_folder.Path);
         _credentialsPath = Path.Combine(_folder.Path, "devices.json");
-        var entries = new[] { new { household = "h0002", device = "b1", hash = DeviceCredentialHash.Hash(Secret) } };
-        await File.WriteAllTextAsync(_credentialsPath, JsonSerializer.Serialize(new { devices = entries }));
+        await CredentialsFile.WriteAsync(_credentialsPath, ("h0002", "b1", Secret));
     }
 
     public async Task DisposeAsync()

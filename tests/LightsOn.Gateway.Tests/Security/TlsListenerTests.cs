@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.NetworkInformation;
-using System.Text.Json;
-using LightsOn.Gateway.Mqtt;
 using LightsOn.Gateway.Tests.Fixtures;
 using LightsOn.Gateway.Tests.Spool;
 using MQTTnet;
@@ -26,8 +24,7 @@ public sealed class TlsListenerTests : IAsyncLifetime
         await _influx.StartAsync();
         _pki.WriteTo(_folder.Path);
         _credentialsPath = Path.Combine(_folder.Path, "devices.json");
-        var entries = new[] { new { household = "h0001", device = "l1", hash = DeviceCredentialHash.Hash(Secret) } };
-        await File.WriteAllTextAsync(_credentialsPath, JsonSerializer.Serialize(new { devices = entries }));
+        await CredentialsFile.WriteAsync(_credentialsPath, ("h0001", "l1", Secret));
     }
 
     public async Task DisposeAsync()

@@ -1,6 +1,6 @@
 using LightsOn.Rules;
 
-namespace LightsOn.Gateway.Pipeline;
+namespace LightsOn.Gateway.Storage;
 
 /// <summary>
 /// Gives every stored alert change its own millisecond in its series. InfluxDB keeps one point
@@ -10,7 +10,7 @@ namespace LightsOn.Gateway.Pipeline;
 /// lose an alert. A change that would land on a millisecond its series already used is stored
 /// one millisecond after the last; changes of different series are never moved.
 /// </summary>
-/// <remarks>Used by the one loop that stores alert changes, so it takes no lock.</remarks>
+/// <remarks>Not thread-safe: <see cref="InfluxWriter"/> calls it under a lock.</remarks>
 internal sealed class AlertPointTimes
 {
     // Past this many series remembered, those not written to in the last minute are forgotten:
